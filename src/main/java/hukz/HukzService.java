@@ -1,0 +1,81 @@
+package hukz;
+
+import hukz.config.HukzBeans;
+import hukz.config.HukzConfig;
+import hukz.config.Infrastructure;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/** One running hukz: its infrastructure and its Camel Main, started and stopped together. */
+public final class HukzService {
+    private static final Logger LOG = LoggerFactory.getLogger(HukzService.class);
+    private final HukzConfig config;
+    private final Infrastructure infrastructure;
+    private final Main main;
+
+    private HukzService(HukzConfig config, Infrastructure infrastructure, Main main) {
+        this.config = config;
+        this.infrastructure = infrastructure;
+        this.main = main;
+    }
+
+    /** Prepares infrastructure and the Camel app; {@link #run()} or {@link #start()} then runs it. */
+    public static HukzService create(HukzConfig config, Path dataDir) {
+        LOG.info("hukz {} starting: {}", Version.VERSION, config.summary());
+        Infrastructure infra = Infrastructure.start(config, dataDir);
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:application.properties;optional=true");
+        main.addInitialProperty("camel.server.port", String.valueOf(config.serverPort()));
+        main.addInitialProperty("hukz.nats.subject", config.natsSubject());
+        main.addInitialProperty("hukz.nats.queue-group", config.queueGroup());
+        main.addInitialProperty("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));
+        main.addInitialProperty("hukz.retry.poll-millis", String.valueOf(pollMillis(config)));
+        HukzBeans.bind(main, config, infra.dataSource(), infra.nats());
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStop(BaseMainSupport m) {
+                infra.close();
+            }
+        });
+        return new HukzService(config, infra, main);
+    }
+
+    /** Retries are looked for at least as often as half the shortest retry step, between 50 ms and 1 s. */
+    static long pollMillis(HukzConfig config) {
+        long half = config.retrySchedule().stream().mapToLong(d -> d.toMillis()).min().orElse(1000) / 2;
+        return Math.max(50, Math.min(1000, half));
+    }
+
+    /** Runs until the JVM is told to stop (SIGTERM, Ctrl-C). */
+    public void run() throws Exception {
+        main.run();
+    }
+
+    /** Starts without blocking (tests). */
+    public void start() throws Exception {
+        main.start();
+    }
+
+    public void stop() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("error while stopping: {}", e.getMessage());
+        } finally {
+            infrastructure.close();
+        }
+    }
+
+    public HukzConfig config() {
+        return config;
+    }
+
+    public Main main() {
+        return main;
+    }
+}

@@ -1,0 +1,180 @@
+package hukz.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import hukz.Json;
+import hukz.store.ListQuery;
+import io.vertx.core.http.HttpServerRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads what a request carries: the caller (api token, {@code X-User}), path ids, query parameters and the
+ * JSON body. Headers and query parameters are read from the HTTP request itself, so a query parameter can
+ * never pose as a header.
+ */
+public final class ApiRequest {
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+    public static final int MAX_TAGS = 50;
+    public static final int MAX_TEXT = 255;
+
+    private final String apiToken;
+
+    public ApiRequest(String apiToken) {
+        this.apiToken = apiToken == null ? "" : apiToken;
+    }
+
+    /** Checks the api token (when one is set) and returns the positive integer in {@code X-User}, else 401. */
+    public long user(Exchange exchange) {
+        authorize(exchange);
+        String header = header(exchange, "X-User");
+        if (header == null || !header.trim().matches("\\d{1,18}")) {
+            throw ApiException.unauthorized();
+        }
+        long user = Long.parseLong(header.trim());
+        if (user <= 0) {
+            throw ApiException.unauthorized();
+        }
+        return user;
+    }
+
+    /** With {@code api_token} set, the request must carry {@code Authorization: Bearer <token>} (compared in constant time). */
+    public void authorize(Exchange exchange) {
+        if (apiToken.isEmpty()) {
+            return;
+        }
+        String header = header(exchange, "Authorization");
+        String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+        if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), apiToken.getBytes(StandardCharsets.UTF_8))) {
+            throw ApiException.unauthorized();
+        }
+    }
+
+    public static String header(Exchange exchange, String name) {
+        HttpServerRequest request = request(exchange);
+        if (request != null) {
+            return request.getHeader(name);
+        }
+        return exchange.getMessage().getHeader(name, String.class);
+    }
+
+    /** All values of a query parameter, in order. */
+    public static List<String> params(Exchange exchange, String name) {
+        HttpServerRequest request = request(exchange);
+        if (request != null) {
+            return request.params().getAll(name);
+        }
+        Object value = exchange.getMessage().getHeader(name);
+        if (value == null) {
+            return List.of();
+        }
+        return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(value));
+    }
+
+    public static String param(Exchange exchange, String name) {
+        List<String> values = params(exchange, name);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    private static HttpServerRequest request(Exchange exchange) {
+        return exchange.getIn() instanceof HttpMessage http ? http.getRequest() : null;
+    }
+
+    /** A positive id from the path; non-numeric or out of range is 400 Invalid ID. */
+    public static long id(Exchange exchange, String name) {
+        String text = exchange.getMessage().getHeader(name, String.class);
+        return parseId(text);
+    }
+
+    public static long parseId(String text) {
+        if (text == null || !text.matches("-?\\d{1,18}")) {
+            throw ApiException.invalidId();
+        }
+        long id = Long.parseLong(text);
+        if (id <= 0) {
+            throw ApiException.notFound();
+        }
+        return id;
+    }
+
+    /** Paging and tag filters; page from 1, limit 1..100 else 20, each {@code tag=key:value}. */
+    public static ListQuery listQuery(Exchange exchange) {
+        int page = parseInt(param(exchange, "page"), 1);
+        if (page < 1) {
+            page = 1;
+        }
+        int limit = parseInt(param(exchange, "limit"), DEFAULT_LIMIT);
+        if (limit < 1 || limit > MAX_LIMIT) {
+            limit = DEFAULT_LIMIT;
+        }
+        page = (int) Math.min(page, Integer.MAX_VALUE / MAX_LIMIT);
+        return new ListQuery(page, limit, tagFilter(params(exchange, "tag")));
+    }
+
+    static Map<String, String> tagFilter(List<String> tags) {
+        Map<String, String> filter = new LinkedHashMap<>();
+        if (tags.size() > MAX_TAGS) {
+            throw ApiException.badParam("tag", "too many tag filters (at most " + MAX_TAGS + ")");
+        }
+        for (String tag : tags) {
+            int colon = tag.indexOf(':');
+            if (colon < 0) {
+                throw ApiException.badParam("tag", "tag must be key:value");
+            }
+            filter.put(tag.substring(0, colon), tag.substring(colon + 1));
+        }
+        return filter;
+    }
+
+    private static int parseInt(String text, int fallback) {
+        if (text == null || !text.trim().matches("-?\\d{1,9}")) {
+            return fallback;
+        }
+        return Integer.parseInt(text.trim());
+    }
+
+    public static Instant instantParam(Exchange exchange, String name) {
+        String text = param(exchange, name);
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badParam(name, name + " must be an RFC 3339 time");
+        }
+    }
+
+    /** The body as a JSON object: over 1 MiB is 413, anything but a JSON object is 422 Invalid request body. */
+    public static JsonNode jsonObject(Exchange exchange) {
+        byte[] bytes = exchange.getMessage().getBody(byte[].class);
+        if (bytes != null && bytes.length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "Request body too large", "");
+        }
+        if (bytes == null || bytes.length == 0) {
+            throw ApiException.invalidBody();
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw ApiException.invalidBody();
+            }
+            return node;
+        } catch (java.io.IOException | RuntimeException e) {
+            if (e instanceof ApiException api) {
+                throw api;
+            }
+            throw ApiException.invalidBody();
+        }
+    }
+}

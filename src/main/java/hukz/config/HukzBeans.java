@@ -1,0 +1,121 @@
+package hukz.config;
+
+import hukz.api.ApiErrors;
+import hukz.api.ApiRequest;
+import hukz.api.DeliveryApi;
+import hukz.api.EventApi;
+import hukz.api.LogApi;
+import hukz.api.ServiceApi;
+import hukz.api.WebhookApi;
+import hukz.dispatch.Attempt;
+import hukz.dispatch.AttemptRecorder;
+import hukz.dispatch.DispatchMetrics;
+import hukz.dispatch.GuardedDnsResolver;
+import hukz.dispatch.Ingest;
+import hukz.dispatch.RetryPoller;
+import hukz.dispatch.RetrySchedule;
+import hukz.dispatch.UrlGuard;
+import hukz.dispatch.WebhookDirectory;
+import hukz.store.Db;
+import hukz.store.DeliveryStore;
+import hukz.store.EventStore;
+import hukz.store.WebhookLogStore;
+import hukz.store.WebhookStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nats.client.Connection;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.main.Main;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+
+/** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
+public final class HukzBeans {
+    public static final int DELIVERY_WORKERS = 32;
+
+    private HukzBeans() {
+    }
+
+    /** How long an attempt may hold a delivery before another worker may take it (the crash-recovery delay). */
+    public static Duration lease(HukzConfig config) {
+        return config.deliveryTimeout().multipliedBy(2).plusSeconds(5);
+    }
+
+    public static void bind(Main main, HukzConfig config, DataSource dataSource, Connection nats) {
+        Db db = new Db(dataSource);
+        EventStore events = new EventStore(db);
+        WebhookStore webhooks = new WebhookStore(db, events);
+        DeliveryStore deliveries = new DeliveryStore(db);
+        WebhookLogStore logs = new WebhookLogStore(db);
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        Gauge.builder("hukz_deliveries_pending", deliveries, DeliveryStore::countPending).register(registry);
+        Gauge.builder("hukz_oldest_pending_delivery_age_seconds", deliveries, DeliveryStore::oldestPendingAgeSeconds).register(registry);
+        Gauge.builder("hukz_nats_slow_consumer_dropped", nats, c -> c.getStatistics().getDroppedCount()).register(registry);
+        DispatchMetrics metrics = new DispatchMetrics(registry);
+
+        UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
+        RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
+        WebhookDirectory directory = new WebhookDirectory(webhooks, 1000);
+        Attempt attempt = new Attempt(schedule);
+        AttemptRecorder recorder = new AttemptRecorder(deliveries, webhooks, directory, metrics);
+        ApiRequest requests = new ApiRequest(config.apiToken());
+
+        main.bind("http", httpComponent(config, guard));
+        main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics));
+        main.bind("attempt", attempt);
+        main.bind("attemptRecorder", recorder);
+        main.bind("retryPoller", new RetryPoller(deliveries, webhooks, directory, attempt, recorder, lease(config), DeliveryApi.DELIVER_URI));
+        main.bind("deliveryStore", deliveries);
+        main.bind("apiErrors", new ApiErrors());
+        main.bind("eventApi", new EventApi(requests, events, directory));
+        main.bind("webhookApi", new WebhookApi(requests, webhooks, events, guard, directory));
+        main.bind("logApi", new LogApi(requests, logs));
+        main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs));
+        main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
+        main.bind("natsConnection", nats);
+        main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
+    }
+
+    /**
+     * The one HTTP client of all deliveries: pooled for the fan-out, no redirects, no retries of its own,
+     * and a resolver that refuses forbidden addresses at connect time.
+     */
+    static HttpComponent httpComponent(HukzConfig config, UrlGuard guard) {
+        long timeoutMs = config.deliveryTimeout().toMillis();
+        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(new GuardedDnsResolver(guard))
+                .setMaxConnTotal(DELIVERY_WORKERS * 4)
+                .setMaxConnPerRoute(DELIVERY_WORKERS)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.ofMilliseconds(Math.min(5000, timeoutMs)))
+                        .setSocketTimeout(Timeout.ofMilliseconds(timeoutMs))
+                        .build())
+                .build();
+        HttpComponent http = new HttpComponent();
+        http.setClientConnectionManager(pool);
+        http.setConnectTimeout(Math.min(5000, timeoutMs));
+        http.setResponseTimeout(timeoutMs);
+        http.setSoTimeout(timeoutMs);
+        http.setConnectionRequestTimeout(timeoutMs);
+        http.setFollowRedirects(false);
+        http.setRedirectHandlingDisabled(true);
+        http.setAutomaticRetriesDisabled(true);
+        http.setCookieManagementDisabled(true);
+        http.setAuthCachingDisabled(true);
+        http.setContentCompressionDisabled(true);
+        http.setDefaultUserAgentDisabled(true);
+        http.setSkipResponseHeaders(false);
+        return http;
+    }
+}

@@ -1,0 +1,123 @@
+package hukz.config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What hukz runs on: PostgreSQL (embedded or external) migrated by Flyway, and a NATS connection (to a
+ * local nats-server it starts, or to the configured one). Closed in reverse order of opening.
+ */
+public final class Infrastructure implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Infrastructure.class);
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private HikariDataSource dataSource;
+    private Connection nats;
+
+    public static Infrastructure start(HukzConfig config, Path dataDir) {
+        Infrastructure infra = new Infrastructure();
+        try {
+            infra.startDatabase(config, dataDir);
+            infra.startNats(config, dataDir);
+            return infra;
+        } catch (RuntimeException e) {
+            infra.close();
+            throw e;
+        }
+    }
+
+    private void startDatabase(HukzConfig config, Path dataDir) {
+        HikariConfig hikari = new HikariConfig();
+        if (config.embeddedDatabase()) {
+            EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir.resolve("postgres"));
+            opened.add(pg);
+            hikari.setJdbcUrl(pg.jdbcUrl());
+            hikari.setUsername("postgres");
+            LOG.info("embedded PostgreSQL started, data in {}", dataDir.resolve("postgres"));
+        } else {
+            hikari.setJdbcUrl("jdbc:postgresql://" + config.databaseHost() + ":" + config.databasePort() + "/" + config.databaseName()
+                    + "?sslmode=" + config.databaseSslMode());
+            hikari.setUsername(config.databaseUser());
+            hikari.setPassword(config.databasePassword());
+        }
+        hikari.setPoolName("hukz-db");
+        hikari.setMaximumPoolSize(20);
+        hikari.setConnectionTimeout(10_000);
+        hikari.setInitializationFailTimeout(30_000);
+        dataSource = new HikariDataSource(hikari);
+        opened.add(dataSource);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    }
+
+    private void startNats(HukzConfig config, Path dataDir) {
+        String url = config.natsUrl();
+        if (config.embeddedNats()) {
+            EmbeddedNatsServer server = EmbeddedNatsServer.start(dataDir.resolve("nats"), dataDir.resolve("nats-server.log"));
+            opened.add(server);
+            url = server.url();
+            LOG.info("local nats-server started on {} (JetStream store in {})", url, dataDir.resolve("nats"));
+        }
+        Options.Builder options = new Options.Builder()
+                .servers(url.split("\\s*,\\s*"))
+                .connectionName("hukz")
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(500))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .errorListener(new ErrorListener() {
+                    @Override
+                    public void slowConsumerDetected(Connection conn, io.nats.client.Consumer consumer) {
+                        LOG.warn("NATS slow consumer: messages are being dropped");
+                    }
+                })
+                .connectionListener((conn, type) -> {
+                    if (type == ConnectionListener.Events.DISCONNECTED || type == ConnectionListener.Events.RECONNECTED) {
+                        LOG.info("NATS {}", type.name().toLowerCase());
+                    }
+                });
+        if (!config.natsUserName().isEmpty()) {
+            options.userInfo(config.natsUserName(), config.natsUserPassword());
+        }
+        try {
+            nats = Nats.connect(options.build());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot connect to NATS at " + url.replaceAll("//[^@/]*@", "//") + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to NATS");
+        }
+        opened.add(nats::close);
+    }
+
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    public Connection nats() {
+        return nats;
+    }
+
+    @Override
+    public void close() {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("error while closing {}: {}", opened.get(i).getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        opened.clear();
+    }
+}

@@ -1,0 +1,41 @@
+package hukz.dispatch;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+
+/** Delivery metrics on /metrics: messages in, deliveries created, attempts by outcome and their duration. */
+public final class DispatchMetrics {
+    private final MeterRegistry registry;
+    private final Counter messages;
+    private final Counter deliveries;
+    private final Timer attemptDuration;
+
+    public DispatchMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.messages = Counter.builder("hukz_messages_consumed").description("NATS messages taken").register(registry);
+        this.deliveries = Counter.builder("hukz_deliveries_created").description("deliveries stored").register(registry);
+        this.attemptDuration = Timer.builder("hukz_attempt_duration").description("duration of one attempt")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void messageConsumed() {
+        messages.increment();
+    }
+
+    public void deliveriesCreated(int n) {
+        deliveries.increment(n);
+    }
+
+    /** outcome: 2xx, 4xx, 5xx, timeout, connection_error, refused, other. */
+    public void attempt(String outcome, Duration duration) {
+        Counter.builder("hukz_attempts").tag("outcome", outcome).register(registry).increment();
+        attemptDuration.record(duration);
+    }
+}

@@ -1,0 +1,14 @@
+package hukz.store;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The outcome of one attempt and the delivery state it leads to: written as one webhook_logs row together
+ * with the delivery's new state, in one transaction.
+ */
+public record AttemptRecord(long deliveryId, int attempt, String status, Instant nextAttemptAt,
+                            long webhookId, long webhookCreatedById, String event, String url, String data,
+                            int responseStatusCode, String responseBodyJson, Map<String, String> tags,
+                            String messageId, long durationMs, String error) {
+}
