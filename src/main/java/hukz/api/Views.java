@@ -3,6 +3,7 @@ package hukz.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import hukz.Json;
 import hukz.dispatch.Envelope;
 import hukz.store.Delivery;
@@ -68,8 +69,8 @@ public final class Views {
         n.put("event", l.event());
         n.put("url", l.url());
         n.put("response_status_code", l.responseStatusCode());
-        n.set("data", rawJson(l.data()));
-        n.set("response_body", rawJson(l.responseBody()));
+        putRawJson(n, "data", l.data());
+        putRawJson(n, "response_body", l.responseBody());
         n.set("tags", map(l.tags()));
         n.put("webhook_id", l.webhookId());
         if (l.deliveryId() == null) {
@@ -101,7 +102,7 @@ public final class Views {
             n.put("last_status_code", d.lastStatusCode());
         }
         n.put("last_error", d.lastError());
-        n.set("data", rawJson(d.payload()));
+        putRawJson(n, "data", d.payload());
         return n;
     }
 
@@ -136,14 +137,12 @@ public final class Views {
         return n;
     }
 
-    private static JsonNode rawJson(String text) {
-        if (text == null) {
-            return Json.MAPPER.nullNode();
-        }
-        try {
-            return Json.read(text);
-        } catch (Exception e) {
-            return Json.MAPPER.getNodeFactory().textNode(text);
+    /** Stored JSON goes out byte for byte, so a log's data is exactly the body that was signed. */
+    private static void putRawJson(ObjectNode n, String field, String json) {
+        if (json == null) {
+            n.putNull(field);
+        } else {
+            n.putRawValue(field, new RawValue(json));
         }
     }
 

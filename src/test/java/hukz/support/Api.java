@@ -1,0 +1,139 @@
+package hukz.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain HTTP client of the hukz API, as a user would call it. */
+public final class Api {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final String base;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Api(String base) {
+        this.base = base;
+    }
+
+    public record Response(int status, String text, java.net.http.HttpHeaders headers) {
+        public JsonNode json() {
+            try {
+                return MAPPER.readTree(text);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + text, e);
+            }
+        }
+
+        public long id() {
+            return json().get("id").asLong();
+        }
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public Response get(String path) {
+        return send("GET", path, null, "X-User", "1");
+    }
+
+    public Response post(String path, String body) {
+        return send("POST", path, body, "X-User", "1", "Content-Type", "application/json");
+    }
+
+    public Response put(String path, String body) {
+        return send("PUT", path, body, "X-User", "1", "Content-Type", "application/json");
+    }
+
+    public Response delete(String path) {
+        return send("DELETE", path, null, "X-User", "1");
+    }
+
+    /** Any request; {@code headers} are name, value pairs. */
+    public Response send(String method, String path, String body, String... headers) {
+        return sendBytes(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+    }
+
+    public Response sendBytes(String method, String path, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Creates an event and returns its id. */
+    public long createEvent(String subject) {
+        Response r = post("/events", "{\"name\":\"" + subject + "\",\"event\":\"" + subject + "\"}");
+        if (r.status() != 201) {
+            throw new AssertionError("create event: " + r.status() + " " + r.text());
+        }
+        return r.id();
+    }
+
+    /** Creates a webhook to {@code url} for the events and returns its JSON. */
+    public JsonNode createWebhook(String url, long... eventIds) {
+        return createWebhook("{\"name\":\"test\",\"url\":\"" + url + "\",\"event_ids\":" + ids(eventIds) + "}");
+    }
+
+    public JsonNode createWebhook(String json) {
+        Response r = post("/webhooks", json);
+        if (r.status() != 201) {
+            throw new AssertionError("create webhook: " + r.status() + " " + r.text());
+        }
+        return r.json();
+    }
+
+    public String secret(long webhookId) {
+        return get("/webhooks/" + webhookId + "/secret").json().get("key").asText();
+    }
+
+    public static String ids(long... ids) {
+        List<String> parts = new ArrayList<>();
+        for (long id : ids) {
+            parts.add(String.valueOf(id));
+        }
+        return "[" + String.join(",", parts) + "]";
+    }
+
+    void awaitReady() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // keep waiting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("hukz at " + base + " not ready within 30s");
+    }
+}

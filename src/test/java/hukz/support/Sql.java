@@ -1,0 +1,47 @@
+package hukz.support;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Direct reads of a test database, for asserting what hukz stored. */
+public final class Sql {
+    private Sql() {
+    }
+
+    public static long count(String database, String sql) {
+        try (Connection c = TestPostgres.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void execute(String database, String sql) {
+        try (Connection c = TestPostgres.connect(database); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fingerprint of every user-visible table, to show a request changed nothing. */
+    public static String snapshot(String database) {
+        StringBuilder sb = new StringBuilder();
+        for (String table : new String[]{"events", "webhooks", "webhook_events", "deliveries", "webhook_logs"}) {
+            sb.append(table).append('=').append(count(database, "SELECT count(*) FROM " + table)).append(';');
+            sb.append(query(database, "SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM " + table + " t")).append(';');
+        }
+        return sb.toString();
+    }
+
+    public static String query(String database, String sql) {
+        try (Connection c = TestPostgres.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package hukz.support;
+
+import hukz.HukzService;
+import hukz.config.HukzConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real hukz (Camel Main, routes from routes/) started in this JVM against the test PostgreSQL and
+ * nats-server, on a fresh database, a free port and its own queue group.
+ */
+public final class TestHukz implements AutoCloseable {
+    private final HukzService service;
+    private final String database;
+    private final int port;
+    public final Api api;
+
+    private TestHukz(HukzService service, String database, int port) {
+        this.service = service;
+        this.database = database;
+        this.port = port;
+        this.api = new Api("http://127.0.0.1:" + port);
+    }
+
+    public static TestHukz start() {
+        return start(Map.of());
+    }
+
+    /** Starts with these config keys over the test defaults (fast retries, private URLs allowed). */
+    public static TestHukz start(Map<String, String> overrides) {
+        Map<String, String> raw = new HashMap<>(baseConfig(TestPostgres.newDatabase()));
+        raw.putAll(overrides);
+        return startWith(raw);
+    }
+
+    public static Map<String, String> baseConfig(String database) {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("database_host", "127.0.0.1");
+        raw.put("database_port", String.valueOf(TestPostgres.port()));
+        raw.put("database_user", "postgres");
+        raw.put("database_name", database);
+        raw.put("nats_url", TestNats.shared().url());
+        raw.put("queue_group", "hukz-test-" + database);
+        raw.put("server_port", String.valueOf(TestNats.freePort()));
+        raw.put("retry_schedule", "200ms,400ms,800ms");
+        raw.put("delivery_timeout", "2s");
+        raw.put("allow_private_urls", "true");
+        return raw;
+    }
+
+    public static TestHukz startWith(Map<String, String> raw) {
+        HukzConfig config = HukzConfig.from(raw);
+        try {
+            Path data = Files.createTempDirectory("hukz-test-data");
+            HukzService service = HukzService.create(config, data);
+            service.start();
+            TestHukz hukz = new TestHukz(service, raw.get("database_name"), config.serverPort());
+            hukz.api.awaitReady();
+            return hukz;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("hukz did not start", e);
+        }
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public HukzConfig config() {
+        return service.config();
+    }
+
+    @Override
+    public void close() {
+        service.stop();
+    }
+}

@@ -1,0 +1,98 @@
+package hukz.support;
+
+import hukz.config.EmbeddedNatsServer;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real nats-server process (JetStream on) for tests. Missing binary fails the test with the install hint;
+ * tests never skip for it.
+ */
+public final class TestNats implements AutoCloseable {
+    private static TestNats shared;
+    private final Process process;
+    private final int port;
+    private final Path store;
+
+    private TestNats(Process process, int port, Path store) {
+        this.process = process;
+        this.port = port;
+        this.store = store;
+    }
+
+    /** The nats-server shared by the whole test JVM. */
+    public static synchronized TestNats shared() {
+        if (shared == null) {
+            shared = start();
+            TestNats s = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+        }
+        return shared;
+    }
+
+    public static TestNats start() {
+        String binary = EmbeddedNatsServer.findBinary();
+        if (binary == null) {
+            throw new AssertionError(EmbeddedNatsServer.INSTALL_HINT);
+        }
+        try {
+            int port = freePort();
+            Path store = Files.createTempDirectory("hukz-test-nats");
+            Process p = new ProcessBuilder(binary, "-a", "127.0.0.1", "-p", String.valueOf(port), "-js", "-sd", store.toString())
+                    .redirectErrorStream(true).redirectOutput(new File(store.toFile(), "server.log")).start();
+            TestNats nats = new TestNats(p, port, store);
+            nats.awaitListening();
+            return nats;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String url() {
+        return "nats://127.0.0.1:" + port;
+    }
+
+    private void awaitListening() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException e) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("nats-server did not start on " + port);
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+    }
+}
