@@ -5,6 +5,7 @@ import hukz.store.DeliveryStore;
 import hukz.store.NewDelivery;
 import hukz.store.Webhook;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,11 @@ public final class Ingest {
         this.deliveries = deliveries;
         this.lease = lease;
         this.metrics = metrics;
+    }
+
+    /** The route's filter: whether the message's subject is one hukz consumes. */
+    public boolean consumes(@Header("CamelNatsSubject") String subject) {
+        return isConsumable(subject);
     }
 
     /** Subjects hukz never consumes: replies and the server's own. */

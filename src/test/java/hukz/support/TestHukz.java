@@ -15,12 +15,14 @@ import java.util.Map;
  */
 public final class TestHukz implements AutoCloseable {
     private final HukzService service;
+    private final Map<String, String> raw;
     private final String database;
     private final int port;
     public final Api api;
 
-    private TestHukz(HukzService service, String database, int port) {
+    private TestHukz(HukzService service, Map<String, String> raw, String database, int port) {
         this.service = service;
+        this.raw = Map.copyOf(raw);
         this.database = database;
         this.port = port;
         this.api = new Api("http://127.0.0.1:" + port);
@@ -58,7 +60,7 @@ public final class TestHukz implements AutoCloseable {
             Path data = Files.createTempDirectory("hukz-test-data");
             HukzService service = HukzService.create(config, data);
             service.start();
-            TestHukz hukz = new TestHukz(service, raw.get("database_name"), config.serverPort());
+            TestHukz hukz = new TestHukz(service, raw, raw.get("database_name"), config.serverPort());
             hukz.api.awaitReady();
             return hukz;
         } catch (IOException e) {
@@ -66,6 +68,11 @@ public final class TestHukz implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("hukz did not start", e);
         }
+    }
+
+    /** The configuration this instance runs with (to start another on the same database). */
+    public Map<String, String> rawConfig() {
+        return raw;
     }
 
     public String database() {

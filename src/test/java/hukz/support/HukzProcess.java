@@ -1,0 +1,95 @@
+package hukz.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * hukz as its own JVM process (the real main class, configured through HUKZ_ environment variables), for
+ * tests that kill it: {@link #kill()} is SIGKILL, {@link #terminate()} SIGTERM.
+ */
+public final class HukzProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    public final Api api;
+
+    private HukzProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.api = new Api("http://127.0.0.1:" + port);
+    }
+
+    public static HukzProcess start(Map<String, String> config) {
+        try {
+            Path log = Files.createTempFile("hukz-process", ".log");
+            ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
+                    .directory(new File(System.getProperty("user.dir")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
+            HukzProcess p = new HukzProcess(pb.start(), log, Integer.parseInt(config.get("server_port")));
+            try {
+                p.api.awaitReady();
+            } catch (AssertionError e) {
+                p.kill();
+                throw new AssertionError(e.getMessage() + "\n" + p.output(), e);
+            }
+            return p;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no cleanup, as in a crash. */
+    public void kill() {
+        process.destroyForcibly();
+        await();
+    }
+
+    /** SIGTERM: a graceful stop. */
+    public void terminate() {
+        process.destroy();
+        await();
+    }
+
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    private void await() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
