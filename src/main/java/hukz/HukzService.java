@@ -3,7 +3,6 @@ package hukz;
 import hukz.config.HukzBeans;
 import hukz.config.HukzConfig;
 import hukz.config.Infrastructure;
-import hukz.dispatch.JetStreamIngest;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -37,28 +36,9 @@ public final class HukzService {
         main.addInitialProperty("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));
         main.addInitialProperty("hukz.retry.poll-millis", String.valueOf(pollMillis(config)));
         main.addInitialProperty("hukz.nats.core", String.valueOf(config.natsStream().isEmpty()));
+        main.addInitialProperty("hukz.nats.jetstream", String.valueOf(!config.natsStream().isEmpty()));
         HukzBeans.bind(main, config, infra.dataSource(), infra.nats());
-        JetStreamIngest jetStream = config.natsStream().isEmpty() ? null : new JetStreamIngest(infra.nats(),
-                config.natsStream(), config.queueGroup(), config.natsSubject(), HukzBeans.lease(config));
         main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStart(BaseMainSupport m) {
-                if (jetStream != null) {
-                    try {
-                        jetStream.start(m.getCamelContext());
-                    } catch (Exception e) {
-                        throw new IllegalStateException("cannot consume JetStream stream " + config.natsStream() + ": " + e.getMessage(), e);
-                    }
-                }
-            }
-
-            @Override
-            public void beforeStop(BaseMainSupport m) {
-                if (jetStream != null) {
-                    jetStream.stop();
-                }
-            }
-
             @Override
             public void afterStop(BaseMainSupport m) {
                 infra.close();

@@ -12,6 +12,7 @@ import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.DispatchMetrics;
 import hukz.dispatch.GuardedDnsResolver;
 import hukz.dispatch.Ingest;
+import hukz.dispatch.JetStreamIngest;
 import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
 import hukz.dispatch.UrlGuard;
@@ -85,6 +86,9 @@ public final class HukzBeans {
         main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
         main.bind("natsConnection", nats);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
+        if (!config.natsStream().isEmpty()) {
+            main.bind("jetStreamIngest", new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(), lease(config)));
+        }
     }
 
     /**

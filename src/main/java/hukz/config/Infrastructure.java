@@ -5,6 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import org.flywaydb.core.Flyway;
@@ -99,6 +103,25 @@ public final class Infrastructure implements AutoCloseable {
             throw new IllegalStateException("interrupted while connecting to NATS");
         }
         opened.add(nats::close);
+        if (!config.natsStream().isEmpty()) {
+            ensureStream(config.natsStream(), config.natsSubject());
+        }
+    }
+
+    /** The stream nats_stream names must exist; when it does not, hukz creates it for nats_subject. */
+    private void ensureStream(String stream, String subject) {
+        try {
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            try {
+                jsm.getStreamInfo(stream);
+            } catch (JetStreamApiException notFound) {
+                jsm.addStream(StreamConfiguration.builder().name(stream).subjects(subject).storageType(StorageType.File).build());
+                LOG.info("created JetStream stream {} for subjects {}", stream, subject);
+            }
+        } catch (IOException | JetStreamApiException e) {
+            throw new ConfigException("invalid value for nats_stream: stream " + stream + " is missing and cannot be created for "
+                    + subject + " (" + e.getMessage() + ")");
+        }
     }
 
     public HikariDataSource dataSource() {

@@ -13,6 +13,7 @@ import io.nats.client.impl.Headers;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class JetStreamIngest {
     private final String durable;
     private final String subject;
     private final Duration ackWait;
+    private CamelContext context;
     private MessageConsumer consumer;
     private ProducerTemplate template;
 
@@ -46,7 +48,19 @@ public final class JetStreamIngest {
         this.ackWait = ackWait;
     }
 
-    public void start(CamelContext context) throws IOException, JetStreamApiException {
+    /** Called once the routes are up; from then on the context stops this consumer when it stops. */
+    public void begin(Exchange exchange) throws Exception {
+        this.context = exchange.getContext();
+        consume();
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                stopConsuming();
+            }
+        }, true, true);
+    }
+
+    private void consume() throws IOException, JetStreamApiException {
         template = context.createProducerTemplate();
         StreamContext streamContext = connection.getStreamContext(stream);
         ConsumerConfiguration.Builder config = ConsumerConfiguration.builder()
@@ -87,7 +101,7 @@ public final class JetStreamIngest {
         }
     }
 
-    public void stop() {
+    private void stopConsuming() {
         if (consumer != null) {
             try {
                 consumer.stop();
