@@ -86,9 +86,8 @@ public final class HukzBeans {
         main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
         main.bind("natsConnection", nats);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
-        if (!config.natsStream().isEmpty()) {
-            main.bind("jetStreamIngest", new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(), lease(config)));
-        }
+        // Bound in either mode; its route only starts when nats_stream is set.
+        main.bind("jetStreamIngest", new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(), lease(config)));
     }
 
     /**

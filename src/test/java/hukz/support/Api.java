@@ -113,8 +113,16 @@ public final class Api {
     }
 
     void awaitReady() {
+        awaitReady(() -> true);
+    }
+
+    /** Waits for /health/ready to answer 200, while {@code alive} holds (a process that exits fails at once). */
+    void awaitReady(java.util.function.BooleanSupplier alive) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
+            if (!alive.getAsBoolean()) {
+                throw new AssertionError("hukz at " + base + " exited before it was ready");
+            }
             try {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());

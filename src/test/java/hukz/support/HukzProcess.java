@@ -32,7 +32,7 @@ public final class HukzProcess implements AutoCloseable {
             config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
             HukzProcess p = new HukzProcess(pb.start(), log, Integer.parseInt(config.get("server_port")));
             try {
-                p.api.awaitReady();
+                p.api.awaitReady(p.process::isAlive);
             } catch (AssertionError e) {
                 p.kill();
                 throw new AssertionError(e.getMessage() + "\n" + p.output(), e);
