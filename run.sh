@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets up and runs hukz on its embedded defaults: embedded PostgreSQL (data/postgres/) and a local
+# nats-server (data/nats/). Installs nats-server from Debian's packages when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/ensure-nats-server.sh
+if [ ! -f target/hukz.jar ] || [ -n "$(find src routes pom.xml -newer target/hukz.jar -print -quit)" ]; then
+  mvn -q -B package -DskipTests
+fi
+# Lean by default on a small machine; override with JAVA_OPTS.
+exec java ${JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=50} -jar target/hukz.jar
