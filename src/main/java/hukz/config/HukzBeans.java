@@ -13,6 +13,7 @@ import hukz.dispatch.DispatchMetrics;
 import hukz.dispatch.GuardedDnsResolver;
 import hukz.dispatch.Ingest;
 import hukz.dispatch.JetStreamIngest;
+import hukz.dispatch.ResponseLimits;
 import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
 import hukz.dispatch.UrlGuard;
@@ -119,6 +120,8 @@ public final class HukzBeans {
         http.setContentCompressionDisabled(true);
         http.setDefaultUserAgentDisabled(true);
         http.setSkipResponseHeaders(false);
+        ResponseLimits limits = new ResponseLimits(config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1);
+        http.setHttpClientConfigurer(builder -> builder.addExecInterceptorFirst("hukz-response-limits", limits));
         return http;
     }
 }
