@@ -34,7 +34,10 @@ public final class UrlGuard {
         if (syntax != null || allowPrivate) {
             return syntax;
         }
-        String host = hostOf(url);
+        String host = hostOf(url).toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
+        if (host.equals("localhost") || host.endsWith(".localhost")) {
+            return "url host resolves to a loopback address";
+        }
         if (NUMERIC_HOST.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
             return "url host is an IP address in a non-standard form";
         }
@@ -46,7 +49,8 @@ public final class UrlGuard {
                 }
             }
         } catch (UnknownHostException e) {
-            return "url host does not resolve";
+            // Not resolvable now proves nothing either way; every attempt checks again after resolving.
+            return null;
         }
         return null;
     }

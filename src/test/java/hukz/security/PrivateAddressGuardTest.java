@@ -1,0 +1,85 @@
+package hukz.security;
+
+import hukz.support.Api;
+import hukz.support.NatsPublisher;
+import hukz.support.Receiver;
+import hukz.support.Sql;
+import hukz.support.TestHukz;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Production mode refuses webhook URLs on the operator's network, at create/update and at every attempt. */
+class PrivateAddressGuardTest {
+    static TestHukz hukz;
+    static long event;
+
+    @BeforeAll
+    static void start() {
+        hukz = TestHukz.start(Map.of("mode", "production", "allow_private_urls", "false"));
+        event = hukz.api.createEvent("guard.test");
+    }
+
+    @AfterAll
+    static void stop() {
+        hukz.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "http://localhost/hook", "http://LOCALHOST./hook", "http://127.0.0.1/hook", "http://127.1/hook",
+            "http://2130706433/hook", "http://0x7f000001/hook", "http://0177.0.0.1/hook", "http://0x7f.0.0.1/hook",
+            "http://10.0.0.1/hook", "http://172.16.5.4/hook", "http://192.168.1.1/hook", "http://169.254.169.254/latest/meta-data",
+            "http://100.64.0.1/hook", "http://0.0.0.0/hook", "http://224.0.0.1/hook", "http://[::1]/hook", "http://[::]/hook",
+            "http://[fd00::1]/hook", "http://[fe80::1]/hook", "http://[::ffff:127.0.0.1]/hook", "http://[::ffff:a9fe:a9fe]/hook",
+            "http://user@127.0.0.1/hook", "http://example.com@127.0.0.1/hook", "ftp://example.com/hook", "file:///etc/passwd",
+            "gopher://example.com/", "//example.com/hook", "http:///hook"})
+    void refusesPrivateOrMalformedUrlsAtCreateAndChangesNothing(String url) {
+        String before = Sql.snapshot(hukz.database());
+        Api.Response r = hukz.api.post("/webhooks", "{\"url\":\"" + url + "\",\"event_ids\":[" + event + "]}");
+        assertThat(r.status()).as(url).isEqualTo(422);
+        assertThat(r.json().get("errors").get(0).get("source").asText()).isEqualTo("url");
+        assertThat(Sql.snapshot(hukz.database())).isEqualTo(before);
+    }
+
+    @Test
+    void refusesPrivateUrlOnUpdate() {
+        Api.Response created = hukz.api.post("/webhooks", "{\"url\":\"https://93.184.216.34/hook\",\"event_ids\":[" + event + "]}");
+        assertThat(created.status()).isEqualTo(201);
+        Api.Response r = hukz.api.put("/webhooks/" + created.id(), "{\"url\":\"http://127.0.0.1:9/hook\",\"event_ids\":[" + event + "]}");
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(hukz.api.get("/webhooks/" + created.id()).json().get("url").asText()).isEqualTo("https://93.184.216.34/hook");
+    }
+
+    /**
+     * A URL that passed the check when stored but now resolves to a private address (DNS rebinding, or a
+     * row written before the guard): the attempt is refused after resolution, nothing is sent, and the
+     * log says why with status 0.
+     */
+    @Test
+    void refusesPrivateAddressAtAttemptTimeAndSendsNothing() {
+        try (Receiver receiver = new Receiver(); NatsPublisher nats = NatsPublisher.shared()) {
+            long ev = hukz.api.createEvent("guard.attempt");
+            Api.Response created = hukz.api.post("/webhooks", "{\"url\":\"https://93.184.216.34/hook\",\"event_ids\":[" + ev + "]}");
+            long id = created.id();
+            Sql.execute(hukz.database(), "UPDATE webhooks SET url = '" + receiver.url().replace("127.0.0.1", "localhost") + "' WHERE id = " + id);
+            // the routing table notices the change within a second
+            await().pollDelay(Duration.ofMillis(1100)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            nats.publish("guard.attempt", "{\"x\":1}");
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    hukz.api.get("/webhooks/logs?webhook_id=" + id).json().get("total").asInt() >= 1);
+            var log = hukz.api.get("/webhooks/logs?webhook_id=" + id).json().get("nodes").get(0);
+            assertThat(log.get("response_status_code").asInt()).isZero();
+            assertThat(log.get("error").asText()).contains("refused").contains("loopback");
+            assertThat(receiver.count()).isZero();
+        }
+    }
+}
