@@ -37,7 +37,8 @@ public final class TestNats implements AutoCloseable {
         return shared;
     }
 
-    public static TestNats start() {
+    /** A nats-server of its own, with extra arguments (for example --user and --pass). */
+    public static TestNats start(String... extraArgs) {
         String binary = EmbeddedNatsServer.findBinary();
         if (binary == null) {
             throw new AssertionError(EmbeddedNatsServer.INSTALL_HINT);
@@ -45,7 +46,10 @@ public final class TestNats implements AutoCloseable {
         try {
             int port = freePort();
             Path store = Files.createTempDirectory("hukz-test-nats");
-            Process p = new ProcessBuilder(binary, "-a", "127.0.0.1", "-p", String.valueOf(port), "-js", "-sd", store.toString())
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(binary, "-a", "127.0.0.1",
+                    "-p", String.valueOf(port), "-js", "-sd", store.toString()));
+            command.addAll(java.util.List.of(extraArgs));
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(new File(store.toFile(), "server.log")).start();
             TestNats nats = new TestNats(p, port, store);
             nats.awaitListening();
