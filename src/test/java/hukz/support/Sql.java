@@ -29,12 +29,12 @@ public final class Sql {
 
     /** A fingerprint of every user-visible table, to show a request changed nothing. */
     public static String snapshot(String database) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sql = new StringBuilder("SELECT concat_ws(';'");
         for (String table : new String[]{"events", "webhooks", "webhook_events", "deliveries", "webhook_logs"}) {
-            sb.append(table).append('=').append(count(database, "SELECT count(*) FROM " + table)).append(';');
-            sb.append(query(database, "SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM " + table + " t")).append(';');
+            sql.append(", (SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM ")
+                    .append(table).append(" t)");
         }
-        return sb.toString();
+        return query(database, sql.append(")").toString());
     }
 
     public static String query(String database, String sql) {
