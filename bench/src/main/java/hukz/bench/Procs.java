@@ -1,0 +1,127 @@
+package hukz.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The processes the harness starts, each remembered by its pid and stopped by it: on {@link #stop}, and for
+ * whatever is still running when the harness exits (shutdown hook), newest first.
+ */
+public final class Procs {
+    private final List<Process> running = new ArrayList<>();
+    private final Path logDir;
+
+    public Procs(Path logDir) {
+        this.logDir = logDir;
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-cleanup"));
+    }
+
+    /** Starts a process with stdout+stderr in {@code logs/<name>.log}; its stdin stays open (see Child). */
+    public synchronized Process start(String name, List<String> command, Path workDir, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("HUKZ_") || k.equals("JAVA_TOOL_OPTIONS"));
+        pb.environment().putAll(env);
+        try {
+            Process p = pb.start();
+            running.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + command.get(0), e);
+        }
+    }
+
+    public Path log(String name) {
+        return logDir.resolve(name + ".log");
+    }
+
+    /** SIGTERM, then SIGKILL after {@code graceSeconds}; its own child processes are killed too. */
+    public void stop(Process p, int graceSeconds) {
+        if (p == null) {
+            return;
+        }
+        List<ProcessHandle> descendants = p.descendants().toList();
+        p.destroy();
+        try {
+            if (!p.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        synchronized (this) {
+            running.remove(p);
+        }
+    }
+
+    private void stopAll() {
+        List<Process> left;
+        synchronized (this) {
+            left = new ArrayList<>(running);
+        }
+        for (int i = left.size() - 1; i >= 0; i--) {
+            stop(left.get(i), 20);
+        }
+    }
+
+    /** Waits until the log of {@code name} has a line starting with {@code marker}; fails when the process ends first. */
+    public void awaitLine(Process p, String name, String marker, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        Path log = log(name);
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                if (Files.exists(log) && Files.readAllLines(log).stream().anyMatch(l -> l.startsWith(marker))) {
+                    return;
+                }
+            } catch (IOException | UncheckedIOException ignored) {
+                // half-written line: read again
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + p.exitValue() + "; see " + log);
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException(name + " not ready after " + timeoutMillis + " ms; see " + log);
+    }
+
+    /** Peak resident set size (VmHWM) of a running process, in KiB; -1 when unknown. */
+    public static long peakRssKib(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // process gone
+        }
+        return -1;
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}
