@@ -41,10 +41,11 @@ public final class Bench {
         Options options;
         try {
             options = Options.parse(args);
+        } catch (Options.HelpRequested e) {
+            System.out.print(Options.USAGE);
+            return;
         } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println("bench: " + e.getMessage());
-            }
+            System.err.println("bench: " + e.getMessage());
             System.err.print(Options.USAGE);
             System.exit(2);
             return;
@@ -61,18 +62,19 @@ public final class Bench {
 
         int pgPort = Procs.freePort();
         Process pg = procs.start("postgres", List.of(Env.javaBin(), "-cp", options.benchJar().toString(), PgMain.class.getName(),
-                "--port", String.valueOf(pgPort)), options.root(), java.util.Map.of());
+                "--port", String.valueOf(pgPort), "--synchronous-commit", options.pgSynchronousCommit()), options.root(), java.util.Map.of());
         int natsPort = Procs.freePort();
         Process nats = procs.start("nats-server", List.of(NATS_SERVER, "-a", "127.0.0.1", "-p", String.valueOf(natsPort)),
                 options.root(), java.util.Map.of());
         int receiverPort = Procs.freePort();
         Process receiver = procs.start("receiver", List.of(Env.javaBin(), "-cp", options.benchJar().toString(),
                 ReceiverMain.class.getName(), "--port", String.valueOf(receiverPort)), options.root(), java.util.Map.of());
-        procs.awaitLine(pg, "postgres", "pg-ready", 120_000);
+        String[] pgReady = procs.awaitLine(pg, "postgres", "pg-ready", 120_000).trim().split(" ");
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(pgReady[2])).orElseThrow();
         procs.awaitLine(receiver, "receiver", "receiver-ready", 60_000);
         awaitPort(nats, natsPort);
         String natsUrl = "nats://127.0.0.1:" + natsPort;
-        Env env = new Env(options, procs, outDir, pgPort, natsUrl, "http://127.0.0.1:" + receiverPort);
+        Env env = new Env(options, procs, outDir, postmaster, pgPort, natsUrl, "http://127.0.0.1:" + receiverPort);
 
         List<Figures> figures = new ArrayList<>();
         try (Connection nc = Nats.connect(new Builder().server(natsUrl).connectionName("bench-publisher")
@@ -135,12 +137,19 @@ public final class Bench {
                 log(label, "warm-up: " + w.delivered() + "/" + warmMessages * scenario.webhooks() + " delivered" + (w.settled() ? "" : " (did not settle)"));
             }
             resetReceiver(scenario.failPercent());
+            long deliveriesBefore = countRows(db, "SELECT count(*) FROM deliveries");
+            long cpu0 = Procs.cpuMillis(running.process().pid());
+            long pgCpu0 = Procs.treeCpuMillis(env.postgres);
             long firstPublish = publish(subject, scenario.messages(), scenario.ratePerSecond());
             Settled s = awaitSettled(running, db, system.logTable(), scenario.deliveries(), logOffset);
+            long cpu = Procs.cpuMillis(running.process().pid()) - cpu0;
+            long pgCpu = Procs.treeCpuMillis(env.postgres) - pgCpu0;
             long rssKib = Procs.peakRssKib(running.process().pid());
-            Figures f = figures(system, scenario, rep, running, firstPublish, s, rssKib);
-            log(label, String.format("%.0f deliveries/s, logs committed at %.2f s, p50/p95/p99 %.1f/%.1f/%.1f ms, lost %d, duplicates %d%s",
-                    f.deliveriesPerSec(), f.logsCommittedSec(), f.p50Ms(), f.p95Ms(), f.p99Ms(), f.lost(), f.duplicates(),
+            long lastStored = lastStoredMicros(db, deliveriesBefore, scenario.deliveries());
+            double storedSec = lastStored < 0 ? Double.NaN : (lastStored - firstPublish) / 1e6;
+            Figures f = figures(system, scenario, rep, running, firstPublish, s, rssKib, storedSec, cpu, pgCpu);
+            log(label, String.format("%.0f deliveries/s, stored at %.2f s, logs committed at %.2f s, p50/p95/p99 %.1f/%.1f/%.1f ms, lost %d, duplicates %d%s",
+                    f.deliveriesPerSec(), f.storedSec(), f.logsCommittedSec(), f.p50Ms(), f.p95Ms(), f.p99Ms(), f.lost(), f.duplicates(),
                     f.settled() ? "" : " (" + f.note() + ")"));
             return f;
         } finally {
@@ -212,7 +221,7 @@ public final class Bench {
     }
 
     private Figures figures(SystemUnderTest system, Scenario scenario, int rep, SystemUnderTest.Running running, long firstPublish,
-                            Settled s, long rssKib) throws Exception {
+                            Settled s, long rssKib, double storedSec, long cpuMillis, long pgCpuMillis) throws Exception {
         String[] lines = env.get(env.receiverBase + "/_bench/stats").body().split("\n");
         java.util.Map<String, Long> counters = new java.util.HashMap<>();
         for (String kv : lines[0].trim().split(" ")) {
@@ -232,10 +241,11 @@ public final class Bench {
         long delivered = counters.get("delivered");
         double span = (lastReceipt - firstPublish) / 1e6;
         return new Figures(system.name(), scenario.name(), rep, scenario.deliveries(), delivered,
-                span > 0 ? delivered / span : 0, s.settled() ? (s.doneMicros() - firstPublish) / 1e6 : Double.NaN,
+                span > 0 ? delivered / span : 0, storedSec, s.settled() ? (s.doneMicros() - firstPublish) / 1e6 : Double.NaN,
                 percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                 Math.max(0, scenario.deliveries() - delivered), counters.get("duplicates"), counters.get("seq_duplicates"),
-                rssKib / 1024.0, running.readySec(), counters.get("requests"), counters.get("failed_answers"), s.logRows(),
+                rssKib / 1024.0, running.readySec(), delivered == 0 ? Double.NaN : (double) cpuMillis / delivered,
+                delivered == 0 ? Double.NaN : (double) pgCpuMillis / delivered, counters.get("requests"), counters.get("failed_answers"), s.logRows(),
                 counters.get("verified"), counters.get("bad_signatures"), s.settled(), s.note());
     }
 
@@ -250,6 +260,21 @@ public final class Bench {
 
     private void resetReceiver(int failPercent) throws Exception {
         env.post(env.receiverBase + "/_bench/reset?fail=" + failPercent, "");
+    }
+
+    /**
+     * When the last delivery row of the measured load was stored (its created_at), in epoch micros; -1 when not
+     * all of them are there. Both schemas have deliveries.created_at, set by PostgreSQL at insert.
+     */
+    private static long lastStoredMicros(java.sql.Connection db, long before, long expected) {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*), (extract(epoch FROM max(created_at)) * 1000000)::bigint FROM (SELECT created_at FROM deliveries "
+                        + "ORDER BY id OFFSET " + before + ") d")) {
+            rs.next();
+            return rs.getLong(1) >= expected ? rs.getLong(2) : -1;
+        } catch (SQLException e) {
+            return -1;
+        }
     }
 
     private static long countRows(java.sql.Connection db, String sql) {

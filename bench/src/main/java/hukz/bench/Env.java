@@ -21,10 +21,13 @@ public final class Env {
     final int pgPort;
     final String natsUrl;
     final String receiverBase;
+    /** The postmaster: its backends are its children. */
+    final ProcessHandle postgres;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    Env(Options options, Procs procs, Path outDir, int pgPort, String natsUrl, String receiverBase) {
+    Env(Options options, Procs procs, Path outDir, ProcessHandle postgres, int pgPort, String natsUrl, String receiverBase) {
+        this.postgres = postgres;
         this.options = options;
         this.procs = procs;
         this.outDir = outDir;

@@ -7,7 +7,8 @@ import java.util.List;
 
 /** The harness's command line. */
 record Options(List<String> scenarios, List<String> systems, int reps, boolean quick, int warmupDeliveries, boolean jfr,
-               List<String> jvmOpts, Path root, Path benchJar, Path resultsDir, int timeoutSec, int stallSec, int inflight) {
+               List<String> jvmOpts, Path root, Path benchJar, Path resultsDir, int timeoutSec, int stallSec, int inflight,
+               String pgSynchronousCommit) {
 
     static final String USAGE = """
             usage: bench/run.sh [options]
@@ -20,10 +21,15 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --jvm-opts "..."          JVM options for both systems under test (default: none)
               --timeout S               give up on a run after S seconds (default 600)
               --stall S                 give up when nothing moved for S seconds (default 30)
+              --pg-sync-commit on|off   PostgreSQL synchronous_commit (default on, as PostgreSQL ships; off skips the
+                                        WAL flush wait at each commit)
               --inflight N              the baseline's concurrent HTTP requests (default 32, as hukz's delivery workers)
               --root DIR                the hukz project root (default: the current directory)
               --results DIR             where results go (default: ROOT/bench/results)
             """;
+
+    private static final List<String> VALUED = List.of("--scenarios", "--systems", "--reps", "--warmup", "--jvm-opts",
+            "--timeout", "--stall", "--inflight", "--pg-sync-commit", "--root", "--results");
 
     static Options parse(String[] args) {
         List<String> scenarios = List.of("s1", "s2", "s3", "s4");
@@ -38,13 +44,17 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         int timeout = 600;
         int stall = 30;
         int inflight = 32;
+        String syncCommit = "on";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--quick" -> quick = true;
                 case "--jfr" -> jfr = true;
-                case "-h", "--help" -> throw new IllegalArgumentException("");
+                case "-h", "--help" -> throw new HelpRequested();
                 default -> {
+                    if (!VALUED.contains(a)) {
+                        throw new IllegalArgumentException("unknown option " + a);
+                    }
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException("missing value for " + a);
                     }
@@ -58,6 +68,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
                         case "--timeout" -> timeout = positive(a, v);
                         case "--stall" -> stall = positive(a, v);
                         case "--inflight" -> inflight = positive(a, v);
+                        case "--pg-sync-commit" -> syncCommit = list(v, List.of("on", "off")).get(0);
                         case "--root" -> root = Path.of(v).toAbsolutePath().normalize();
                         case "--results" -> results = Path.of(v).toAbsolutePath();
                         default -> throw new IllegalArgumentException("unknown option " + a);
@@ -72,7 +83,14 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
             throw new IllegalStateException(e);
         }
         return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, jvmOpts, root, jar,
-                results != null ? results : root.resolve("bench/results"), timeout, stall, inflight);
+                results != null ? results : root.resolve("bench/results"), timeout, stall, inflight, syncCommit);
+    }
+
+    /** Thrown for --help: usage goes to stdout and the exit code is 0. */
+    static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super(null, null, false, false);
+        }
     }
 
     private static List<String> list(String v, List<String> allowed) {

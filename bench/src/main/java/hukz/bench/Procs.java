@@ -74,14 +74,17 @@ public final class Procs {
         }
     }
 
-    /** Waits until the log of {@code name} has a line starting with {@code marker}; fails when the process ends first. */
-    public void awaitLine(Process p, String name, String marker, long timeoutMillis) {
+    /** Waits until the log of {@code name} has a line starting with {@code marker} and returns it; fails when the process ends first. */
+    public String awaitLine(Process p, String name, String marker, long timeoutMillis) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         Path log = log(name);
         while (System.currentTimeMillis() < deadline) {
             try {
-                if (Files.exists(log) && Files.readAllLines(log).stream().anyMatch(l -> l.startsWith(marker))) {
-                    return;
+                if (Files.exists(log)) {
+                    var line = Files.readAllLines(log).stream().filter(l -> l.startsWith(marker)).findFirst();
+                    if (line.isPresent()) {
+                        return line.get();
+                    }
                 }
             } catch (IOException | UncheckedIOException ignored) {
                 // half-written line: read again
@@ -107,6 +110,27 @@ public final class Procs {
         }
         return -1;
     }
+
+    /** CPU time (user + system, and that of its reaped children) of a process, in ms; 0 when it is gone. */
+    public static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the command: state is field 3, so utime (14), stime (15), cutime (16), cstime (17) are 11..14
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            return ticks * 1000 / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** CPU time of a process and all its live descendants (PostgreSQL: the postmaster and every backend), in ms. */
+    public static long treeCpuMillis(ProcessHandle root) {
+        return cpuMillis(root.pid()) + root.descendants().mapToLong(h -> cpuMillis(h.pid())).sum();
+    }
+
+    /** USER_HZ: 100 on every Linux this runs on. */
+    static final long CLOCK_TICKS = 100;
 
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

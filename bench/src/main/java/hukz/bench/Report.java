@@ -23,12 +23,15 @@ final class Report {
 
     static final List<Metric> METRICS = List.of(
             new Metric("deliveries_per_sec", "deliveries/s (first publish -> last receipt)", Figures::deliveriesPerSec, false, "%.0f"),
+            new Metric("stored_sec", "all deliveries stored (s after first publish)", Figures::storedSec, false, "%.2f"),
             new Metric("logs_committed_sec", "all log rows committed (s after first publish)", Figures::logsCommittedSec, false, "%.2f"),
             new Metric("latency_p50_ms", "latency p50 (ms, publish -> receipt)", Figures::p50Ms, false, "%.1f"),
             new Metric("latency_p95_ms", "latency p95 (ms)", Figures::p95Ms, false, "%.1f"),
             new Metric("latency_p99_ms", "latency p99 (ms)", Figures::p99Ms, false, "%.1f"),
             new Metric("lost", "lost (worst run)", f -> f.lost(), true, "%.0f"),
             new Metric("duplicates", "duplicates (worst run)", f -> f.duplicates() + f.seqDuplicates(), true, "%.0f"),
+            new Metric("cpu_ms_per_delivery", "CPU of the system (ms per delivery)", Figures::cpuMsPerDelivery, false, "%.3f"),
+            new Metric("pg_cpu_ms_per_delivery", "CPU of PostgreSQL (ms per delivery)", Figures::pgCpuMsPerDelivery, false, "%.3f"),
             new Metric("peak_rss_mb", "peak RSS (MiB, VmHWM)", Figures::peakRssMb, false, "%.0f"),
             new Metric("ready_sec", "start-to-ready (s)", Figures::readySec, false, "%.2f"));
 
@@ -58,8 +61,8 @@ final class Report {
         StringBuilder out = new StringBuilder();
         List<String> systems = options.systems();
         boolean ratio = systems.contains("hukz") && systems.contains("baseline");
-        out.append(String.format(Locale.ROOT, "hukz bench  commit %s  %s  reps %d (median)%n", commit,
-                options.quick() ? "QUICK" : "full", options.reps()));
+        out.append(String.format(Locale.ROOT, "hukz bench  commit %s  %s  reps %d (median)  synchronous_commit=%s  %d CPUs%n", commit,
+                options.quick() ? "QUICK" : "full", options.reps(), options.pgSynchronousCommit(), Runtime.getRuntime().availableProcessors()));
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-4s %-48s", "", "figure"));
         systems.forEach(s -> header.append(String.format(Locale.ROOT, " %12s", s)));
         if (ratio) {
@@ -105,6 +108,7 @@ final class Report {
         meta.put("warmup_deliveries", options.warmupDeliveries());
         meta.put("jvm_opts", String.join(" ", options.jvmOpts()));
         meta.put("baseline_inflight", options.inflight());
+        meta.put("pg_synchronous_commit", options.pgSynchronousCommit());
         meta.put("cpus", Runtime.getRuntime().availableProcessors());
         meta.put("java", System.getProperty("java.version"));
         ArrayNode scenarios = meta.putArray("scenarios");
