@@ -38,7 +38,7 @@ final class BaselineSystem implements SystemUnderTest {
             args.add(subject + "|" + h.url() + "|" + secret);
         }
         long t0 = System.nanoTime();
-        Process p = env.procs.start(database, env.benchJava("hukz.bench.baseline.Pipeline", env.options.jvmOpts(),
+        Process p = env.procs.startHelper(database, env.benchJava("hukz.bench.baseline.Pipeline", env.options.jvmOpts(),
                 args.toArray(String[]::new)), env.options.root(), Map.of());
         if (!env.awaitReady(p, "http://127.0.0.1:" + port + "/health/ready", 180_000)) {
             env.procs.stop(p, 5);

@@ -61,13 +61,13 @@ public final class Bench {
         System.out.println("bench: results and process logs in " + outDir);
 
         int pgPort = Procs.freePort();
-        Process pg = procs.start("postgres", List.of(Env.javaBin(), "-cp", options.benchJar().toString(), PgMain.class.getName(),
+        Process pg = procs.startHelper("postgres", List.of(Env.javaBin(), "-cp", options.benchJar().toString(), PgMain.class.getName(),
                 "--port", String.valueOf(pgPort), "--synchronous-commit", options.pgSynchronousCommit()), options.root(), java.util.Map.of());
         int natsPort = Procs.freePort();
         Process nats = procs.start("nats-server", List.of(NATS_SERVER, "-a", "127.0.0.1", "-p", String.valueOf(natsPort)),
                 options.root(), java.util.Map.of());
         int receiverPort = Procs.freePort();
-        Process receiver = procs.start("receiver", List.of(Env.javaBin(), "-cp", options.benchJar().toString(),
+        Process receiver = procs.startHelper("receiver", List.of(Env.javaBin(), "-cp", options.benchJar().toString(),
                 ReceiverMain.class.getName(), "--port", String.valueOf(receiverPort)), options.root(), java.util.Map.of());
         String[] pgReady = procs.awaitLine(pg, "postgres", "pg-ready", 120_000).trim().split(" ");
         ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(pgReady[2])).orElseThrow();
@@ -94,7 +94,13 @@ public final class Bench {
                         java.util.Collections.reverse(order);
                     }
                     for (SystemUnderTest system : order) {
-                        figures.add(bench.run(system, scenario, rep));
+                        try {
+                            figures.add(bench.run(system, scenario, rep));
+                        } catch (Exception e) {
+                            // one broken run must not cost the others: it shows as a note in the table
+                            log(system.name() + "_" + scenario.name() + "_r" + rep, "FAILED: " + e.getMessage());
+                            figures.add(Figures.failed(system.name(), scenario, rep, String.valueOf(e.getMessage())));
+                        }
                     }
                 }
             }

@@ -11,4 +11,11 @@ public record Figures(String system, String scenario, int rep, int expected, lon
                       long seqDuplicates, double peakRssMb, double readySec,
                       double cpuMsPerDelivery, double pgCpuMsPerDelivery, long requests, long failedAnswers,
                       long logRows, long verifiedSignatures, long badSignatures, boolean settled, String note) {
+
+    /** A run that broke before it could be measured (start-up failed, the API refused, ...). */
+    static Figures failed(String system, Scenario scenario, int rep, String why) {
+        double n = Double.NaN;
+        return new Figures(system, scenario.name(), rep, scenario.deliveries(), 0, n, n, n, n, n, n, scenario.deliveries(), 0, 0,
+                n, n, n, n, 0, 0, 0, 0, 0, false, "failed: " + why);
+    }
 }

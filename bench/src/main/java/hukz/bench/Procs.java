@@ -23,9 +23,36 @@ public final class Procs {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bench-cleanup"));
     }
 
-    /** Starts a process with stdout+stderr in {@code logs/<name>.log}; its stdin stays open (see Child). */
+    /**
+     * Starts a process with stdout+stderr in {@code <name>.log}. Its stdin is a pipe from the harness that is
+     * never written: helpers from the bench jar exit when it closes (see Child); anything else (hukz,
+     * nats-server) is started through {@link #GUARD}, which does the same for it, so even a harness killed with
+     * SIGKILL leaves nothing running.
+     */
     public synchronized Process start(String name, List<String> command, Path workDir, Map<String, String> env) {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        return start(name, command, workDir, env, true);
+    }
+
+    /**
+     * The guard: a shell that starts a watcher on a copy of stdin, then execs the command (so the pid stays the
+     * command's). When stdin reaches its end the watcher sends SIGTERM to that pid, and only while the pid still
+     * runs exactly this command.
+     */
+    static final String GUARD = "exec 3<&0; expected=\"$*\"; "
+            + "( cat <&3 >/dev/null; [ \"$(tr '\\000' ' ' < /proc/$$/cmdline 2>/dev/null)\" = \"$expected \" ] && kill -TERM $$ ) & "
+            + "exec 3<&-; exec \"$@\"";
+
+    public synchronized Process startHelper(String name, List<String> command, Path workDir, Map<String, String> env) {
+        return start(name, command, workDir, env, false);
+    }
+
+    private Process start(String name, List<String> command, Path workDir, Map<String, String> env, boolean guard) {
+        List<String> full = command;
+        if (guard) {
+            full = new ArrayList<>(List.of("/bin/sh", "-c", GUARD, "guard"));
+            full.addAll(command);
+        }
+        ProcessBuilder pb = new ProcessBuilder(full).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("HUKZ_") || k.equals("JAVA_TOOL_OPTIONS"));
         pb.environment().putAll(env);
