@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the hukz benchmark: builds target/hukz.jar and the harness, then runs the harness, which starts
+# PostgreSQL, nats-server, the receiver, hukz and the baseline pipeline as processes of its own.
+#   bench/run.sh --quick                 smoke check, all scenarios, both systems
+#   bench/run.sh --reps 3                the real thing: medians of 3
+#   bench/run.sh --help                  every option
+# Set BENCH_SKIP_BUILD=1 to reuse the jars already built.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
+  echo "bench: building target/hukz.jar and bench/target/hukz-bench.jar"
+  mvn -q -B package -DskipTests
+  mvn -q -B -f bench/pom.xml package
+fi
+exec java -jar bench/target/hukz-bench.jar --root "$root" "$@"

@@ -1,0 +1,117 @@
+package hukz.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The harness's command line. */
+record Options(List<String> scenarios, List<String> systems, int reps, boolean quick, int warmupDeliveries, boolean jfr,
+               List<String> jvmOpts, Path root, Path benchJar, Path resultsDir, int timeoutSec, int stallSec, int inflight,
+               String pgSynchronousCommit) {
+
+    static final String USAGE = """
+            usage: bench/run.sh [options]
+              --scenarios s1,s2,s3,s4   which scenarios (default: all)
+              --systems hukz,baseline   which systems (default: both; they alternate within each scenario)
+              --reps N                  repetitions; figures are the median over them (default 1)
+              --quick                   smaller counts, for smoke checks
+              --warmup N                deliveries sent and awaited before measuring, per run (default 2000, quick 200; 0 = none)
+              --jfr                     record hukz with JFR (profile settings) into the run's folder
+              --jvm-opts "..."          JVM options for both systems under test (default: none)
+              --timeout S               give up on a run after S seconds (default 600)
+              --stall S                 give up when nothing moved for S seconds (default 30)
+              --pg-sync-commit on|off   PostgreSQL synchronous_commit (default on, as PostgreSQL ships; off skips the
+                                        WAL flush wait at each commit)
+              --inflight N              the baseline's concurrent HTTP requests (default 32, as hukz's delivery workers)
+              --root DIR                the hukz project root (default: the current directory)
+              --results DIR             where results go (default: ROOT/bench/results)
+            """;
+
+    private static final List<String> VALUED = List.of("--scenarios", "--systems", "--reps", "--warmup", "--jvm-opts",
+            "--timeout", "--stall", "--inflight", "--pg-sync-commit", "--root", "--results");
+
+    static Options parse(String[] args) {
+        List<String> scenarios = List.of("s1", "s2", "s3", "s4");
+        List<String> systems = List.of("hukz", "baseline");
+        int reps = 1;
+        boolean quick = false;
+        Integer warmup = null;
+        boolean jfr = false;
+        List<String> jvmOpts = List.of();
+        Path root = Path.of("").toAbsolutePath();
+        Path results = null;
+        int timeout = 600;
+        int stall = 30;
+        int inflight = 32;
+        String syncCommit = "on";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> quick = true;
+                case "--jfr" -> jfr = true;
+                case "-h", "--help" -> throw new HelpRequested();
+                default -> {
+                    if (!VALUED.contains(a)) {
+                        throw new IllegalArgumentException("unknown option " + a);
+                    }
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("missing value for " + a);
+                    }
+                    String v = args[++i];
+                    switch (a) {
+                        case "--scenarios" -> scenarios = list(v, List.of("s1", "s2", "s3", "s4"));
+                        case "--systems" -> systems = list(v, List.of("hukz", "baseline"));
+                        case "--reps" -> reps = positive(a, v);
+                        case "--warmup" -> warmup = Integer.parseInt(v);
+                        case "--jvm-opts" -> jvmOpts = v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
+                        case "--timeout" -> timeout = positive(a, v);
+                        case "--stall" -> stall = positive(a, v);
+                        case "--inflight" -> inflight = positive(a, v);
+                        case "--pg-sync-commit" -> syncCommit = list(v, List.of("on", "off")).get(0);
+                        case "--root" -> root = Path.of(v).toAbsolutePath().normalize();
+                        case "--results" -> results = Path.of(v).toAbsolutePath();
+                        default -> throw new IllegalArgumentException("unknown option " + a);
+                    }
+                }
+            }
+        }
+        Path jar;
+        try {
+            jar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, jvmOpts, root, jar,
+                results != null ? results : root.resolve("bench/results"), timeout, stall, inflight, syncCommit);
+    }
+
+    /** Thrown for --help: usage goes to stdout and the exit code is 0. */
+    static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static List<String> list(String v, List<String> allowed) {
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(",")) {
+            s = s.trim().toLowerCase();
+            if (!allowed.contains(s)) {
+                throw new IllegalArgumentException("unknown value " + s + " (allowed: " + String.join(",", allowed) + ")");
+            }
+            if (!out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static int positive(String name, String v) {
+        int n = Integer.parseInt(v);
+        if (n < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1");
+        }
+        return n;
+    }
+}

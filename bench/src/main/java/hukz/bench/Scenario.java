@@ -1,0 +1,26 @@
+package hukz.bench;
+
+import java.util.List;
+
+/**
+ * One workload: how many NATS messages, to how many webhooks, how fast (0 = as fast as the publisher can),
+ * and what share of receiver answers are 500 (with the retry schedule both systems then use).
+ */
+public record Scenario(String name, String description, int messages, int webhooks, int ratePerSecond, int failPercent,
+                       String retrySchedule) {
+    /** hukz's default schedule; with no failures no retry is ever due. */
+    static final String DEFAULT_RETRY = "5s,30s,2m,10m,30m,1h,3h,6h";
+    static final String FAST_RETRY = "200ms,500ms,1s";
+
+    public int deliveries() {
+        return messages * webhooks;
+    }
+
+    public static List<Scenario> all(boolean quick) {
+        return List.of(
+                new Scenario("s1", "messages as fast as possible to 1 webhook", quick ? 2_000 : 20_000, 1, 0, 0, DEFAULT_RETRY),
+                new Scenario("s2", "messages to 10 webhooks each", quick ? 200 : 2_000, 10, 0, 0, DEFAULT_RETRY),
+                new Scenario("s3", "messages at a steady 500/s to 1 webhook", quick ? 1_000 : 5_000, 1, 500, 0, DEFAULT_RETRY),
+                new Scenario("s4", "s1 with 10% of answers 500 (retries under load)", quick ? 2_000 : 20_000, 1, 0, 10, FAST_RETRY));
+    }
+}
