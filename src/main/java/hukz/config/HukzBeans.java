@@ -9,6 +9,7 @@ import hukz.api.ServiceApi;
 import hukz.api.WebhookApi;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
+import hukz.dispatch.DeliveryHeaderFilter;
 import hukz.dispatch.DispatchMetrics;
 import hukz.dispatch.GuardedDnsResolver;
 import hukz.dispatch.Ingest;
@@ -116,6 +117,7 @@ public final class HukzBeans {
         http.setContentCompressionDisabled(true);
         http.setDefaultUserAgentDisabled(true);
         http.setSkipResponseHeaders(false);
+        http.setHeaderFilterStrategy(new DeliveryHeaderFilter());
         return http;
     }
 }
