@@ -74,15 +74,32 @@ class RetryScheduleTest {
     }
 
     @Test
-    void retryAfterHeaderIsSeconds() {
-        assertThat(RetrySchedule.parseRetryAfter("120")).isEqualTo(Duration.ofSeconds(120));
-        assertThat(RetrySchedule.parseRetryAfter(" 3 ")).isEqualTo(Duration.ofSeconds(3));
-        assertThat(RetrySchedule.parseRetryAfter("0")).isEqualTo(Duration.ZERO);
-        assertThat(RetrySchedule.parseRetryAfter(null)).isNull();
-        assertThat(RetrySchedule.parseRetryAfter("-1")).isNull();
-        assertThat(RetrySchedule.parseRetryAfter("soon")).isNull();
-        assertThat(RetrySchedule.parseRetryAfter("99999999999999999999")).isNull();
-        assertThat(RetrySchedule.parseRetryAfter("99999999999")).isEqualTo(Duration.ofDays(7));
+    void retryAfterHeaderInSeconds() {
+        Instant now = Instant.now();
+        assertThat(RetrySchedule.parseRetryAfter("120", now)).isEqualTo(Duration.ofSeconds(120));
+        assertThat(RetrySchedule.parseRetryAfter(" 3 ", now)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(RetrySchedule.parseRetryAfter("0", now)).isEqualTo(Duration.ZERO);
+        assertThat(RetrySchedule.parseRetryAfter("99999999999", now)).isEqualTo(Duration.ofDays(7));
+        assertThat(RetrySchedule.parseRetryAfter("99999999999999999999", now)).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void retryAfterHeaderAsHttpDate() {
+        Instant now = Instant.parse("2015-10-21T07:28:00Z");
+        assertThat(RetrySchedule.parseRetryAfter("Wed, 21 Oct 2015 07:28:45 GMT", now)).isEqualTo(Duration.ofSeconds(45));
+        assertThat(RetrySchedule.parseRetryAfter("Wed, 21 Oct 2015 07:20:00 GMT", now)).isEqualTo(Duration.ZERO);
+        assertThat(RetrySchedule.parseRetryAfter("Fri, 21 Oct 2016 07:28:00 GMT", now)).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
+    void unreadableRetryAfterCountsAsAbsent() {
+        Instant now = Instant.now();
+        assertThat(RetrySchedule.parseRetryAfter(null, now)).isNull();
+        assertThat(RetrySchedule.parseRetryAfter("", now)).isNull();
+        assertThat(RetrySchedule.parseRetryAfter("-1", now)).isNull();
+        assertThat(RetrySchedule.parseRetryAfter("1.5", now)).isNull();
+        assertThat(RetrySchedule.parseRetryAfter("soon", now)).isNull();
+        assertThat(RetrySchedule.parseRetryAfter("2015-10-21T07:28:00Z", now)).isNull();
     }
 
     @Test

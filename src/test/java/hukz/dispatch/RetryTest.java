@@ -139,6 +139,19 @@ class RetryTest {
     }
 
     @Test
+    void retryAfterAsHttpDateIsHonoured() {
+        try (Hook hook = Hook.create("retry.afterdate")) {
+            String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(1));
+            hook.receiver().then(new Answer(503, "", Map.of("Retry-After", inAMinute), Duration.ZERO));
+            hook.publish("{}");
+
+            awaitOnlyDelivery(hukz, hook.webhookId(), "delivered");
+            assertThat(gap(hook.receiver().requests(), 1)).isBetween(400L, 3000L);
+        }
+    }
+
+    @Test
     void goneFailsTheDeliveryAtOnceAndDisablesTheWebhook() {
         try (Hook hook = Hook.create("retry.gone"); Receiver other = new Receiver()) {
             long otherId = id(hukz.api.createWebhook(other.url(), hook.eventId()));
