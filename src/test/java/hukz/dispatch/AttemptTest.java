@@ -93,6 +93,20 @@ class AttemptTest {
     }
 
     @Test
+    void aRotatedOutSecretSignsOnlyDuringItsGracePeriod() {
+        DeliveryTask t = task(0, PayloadFormat.JSON);
+        hukz.store.Webhook w = t.webhook();
+        String old = Signer.newSecret();
+        for (Instant until : List.of(Instant.now().plusSeconds(3600), Instant.now().minusSeconds(1))) {
+            hukz.store.Webhook rotated = new hukz.store.Webhook(w.id(), w.createdAt(), w.updatedAt(), w.createdById(), w.updatedById(),
+                    w.name(), w.url(), true, null, w.tags(), null, w.secret(), old, until, w.headers(), w.format(), List.of());
+            Exchange exchange = prepared(new DeliveryTask(t.delivery(), rotated));
+            int signatures = exchange.getMessage().getHeader("webhook-signature", String.class).split(" ").length;
+            assertThat(signatures).isEqualTo(until.isAfter(Instant.now()) ? 2 : 1);
+        }
+    }
+
+    @Test
     void chatFormatsAreRenderedWhenSent() {
         Exchange exchange = prepared(task(0, PayloadFormat.SLACK));
         assertThat(new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8)).startsWith("{\"text\":");
