@@ -105,6 +105,7 @@ public final class HukzBeans {
                 .build();
         HttpComponent http = new HttpComponent();
         http.setClientConnectionManager(pool);
+        http.setHeaderFilterStrategy(new DeliveryHeaderFilter());
         http.setConnectTimeout(Math.min(5000, timeoutMs));
         http.setResponseTimeout(timeoutMs);
         http.setSoTimeout(timeoutMs);
@@ -117,7 +118,6 @@ public final class HukzBeans {
         http.setContentCompressionDisabled(true);
         http.setDefaultUserAgentDisabled(true);
         http.setSkipResponseHeaders(false);
-        http.setHeaderFilterStrategy(new DeliveryHeaderFilter());
         return http;
     }
 }
