@@ -9,6 +9,7 @@ import hukz.api.ServiceApi;
 import hukz.api.WebhookApi;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
+import hukz.dispatch.DeliveryHeaderFilter;
 import hukz.dispatch.DispatchMetrics;
 import hukz.dispatch.GuardedDnsResolver;
 import hukz.dispatch.Ingest;
@@ -108,6 +109,7 @@ public final class HukzBeans {
                 .build();
         HttpComponent http = new HttpComponent();
         http.setClientConnectionManager(pool);
+        http.setHeaderFilterStrategy(new DeliveryHeaderFilter());
         http.setConnectTimeout(Math.min(5000, timeoutMs));
         http.setResponseTimeout(timeoutMs);
         http.setSoTimeout(timeoutMs);

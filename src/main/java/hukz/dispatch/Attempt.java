@@ -80,7 +80,7 @@ public final class Attempt {
             Integer code = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
             status = code == null ? 0 : code;
             responseBody = readBounded(m);
-            retryAfter = status == 429 || status == 503 ? RetrySchedule.parseRetryAfter(m.getHeader("Retry-After", String.class)) : null;
+            retryAfter = status == 429 || status == 503 ? RetrySchedule.parseRetryAfter(m.getHeader("Retry-After", String.class), Instant.now()) : null;
             if (status < 200 || status > 299) {
                 error = "HTTP " + status;
             }

@@ -28,6 +28,7 @@ public final class Ingest {
     public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
     public static final String MSG_ID_HEADER = "Nats-Msg-Id";
     public static final String TAG_HEADER = "Hukz-Tag";
+    public static final int MAX_MESSAGE_ID_LENGTH = 255;
 
     private final WebhookDirectory directory;
     private final DeliveryStore deliveries;
@@ -51,6 +52,23 @@ public final class Ingest {
         return subject != null && !subject.startsWith("_INBOX.") && !subject.startsWith("$");
     }
 
+    /**
+     * A Nats-Msg-Id hukz can keep and send as {@code webhook-id}: 1 to 255 printable ASCII characters. Longer
+     * ones cannot be indexed for the 24-hour dedup, and others are not legal in an HTTP header.
+     */
+    public static boolean isValidMessageId(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_MESSAGE_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Stores the message's deliveries and returns them with their webhooks, ready to attempt. */
     public List<DeliveryTask> store(Exchange exchange) {
         String subject = exchange.getMessage().getHeader("CamelNatsSubject", String.class);
@@ -68,6 +86,12 @@ public final class Ingest {
             LOG.warn("skipped message on {}: {} bytes is over the {} byte limit", subject, data.length, MAX_MESSAGE_BYTES);
             return List.of();
         }
+        String givenId = natsMessageId == null || natsMessageId.isBlank() ? null : natsMessageId.trim();
+        if (givenId != null && !isValidMessageId(givenId)) {
+            LOG.warn("skipped message on {}: malformed {} header (expected 1 to {} printable ASCII characters)", subject,
+                    MSG_ID_HEADER, MAX_MESSAGE_ID_LENGTH);
+            return List.of();
+        }
         Map<String, String> requiredTags = new LinkedHashMap<>();
         for (String tag : tagHeaders) {
             int colon = tag.indexOf(':');
@@ -81,15 +105,14 @@ public final class Ingest {
         if (webhooks.isEmpty()) {
             return List.of();
         }
-        String messageId = natsMessageId == null || natsMessageId.isBlank() ? "msg_" + UUID.randomUUID() : natsMessageId.trim();
+        String messageId = givenId == null ? "msg_" + UUID.randomUUID() : givenId;
         Instant now = Instant.now();
         String envelope = Envelope.build(messageId, subject, data, now);
         List<NewDelivery> rows = new ArrayList<>(webhooks.size());
         for (Webhook w : webhooks) {
             rows.add(new NewDelivery(w.id(), messageId, subject, envelope));
         }
-        List<Delivery> stored = deliveries.storeMessage(natsMessageId == null || natsMessageId.isBlank() ? null : messageId,
-                rows, now.plus(lease));
+        List<Delivery> stored = deliveries.storeMessage(givenId, rows, now.plus(lease));
         metrics.deliveriesCreated(stored.size());
         Map<Long, Webhook> byId = new HashMap<>();
         webhooks.forEach(w -> byId.put(w.id(), w));

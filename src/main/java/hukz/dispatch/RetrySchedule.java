@@ -2,6 +2,9 @@ package hukz.dispatch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -11,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * outage do not arrive in a single wave.
  */
 public final class RetrySchedule {
+    private static final Duration MAX_RETRY_AFTER = Duration.ofDays(7);
     private final List<Duration> steps;
 
     public RetrySchedule(List<Duration> steps) {
@@ -48,16 +52,30 @@ public final class RetrySchedule {
         return delay == null ? null : now.plus(delay);
     }
 
-    /** Parses a Retry-After header given in seconds; an HTTP date or garbage counts as absent. */
-    public static Duration parseRetryAfter(String header) {
-        if (header == null) {
+    /**
+     * Parses a Retry-After header (RFC 9110): delay-seconds, or an HTTP-date taken relative to {@code now}
+     * (a date in the past is no wait); garbage counts as absent. At most a week.
+     */
+    public static Duration parseRetryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
             return null;
         }
-        try {
-            long seconds = Long.parseLong(header.trim());
-            return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 7 * 24 * 3600L));
-        } catch (NumberFormatException e) {
-            return null;
+        String value = header.trim();
+        Duration delay;
+        if (value.chars().allMatch(Character::isDigit)) {
+            try {
+                delay = Duration.ofSeconds(Long.parseLong(value));
+            } catch (NumberFormatException tooBig) {
+                delay = MAX_RETRY_AFTER;
+            }
+        } else {
+            try {
+                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                delay = at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (DateTimeParseException e) {
+                return null;
+            }
         }
+        return delay.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : delay;
     }
 }
