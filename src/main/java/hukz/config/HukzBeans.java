@@ -12,7 +12,9 @@ import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.DeliveryHeaderFilter;
 import hukz.dispatch.DispatchMetrics;
 import hukz.dispatch.GuardedDnsResolver;
+import hukz.dispatch.DispatchLifecycle;
 import hukz.dispatch.Ingest;
+import hukz.dispatch.IngestQueue;
 import hukz.dispatch.JetStreamIngest;
 import hukz.dispatch.ResponseLimits;
 import hukz.dispatch.RetryPoller;
@@ -43,6 +45,8 @@ import java.time.Duration;
 /** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
 public final class HukzBeans {
     public static final int DELIVERY_WORKERS = 32;
+    /** Messages taken from NATS and not yet stored; past this core NATS messages are dropped with a warning. */
+    public static final int INGEST_QUEUE_CAPACITY = 100_000;
 
     private HukzBeans() {
     }
@@ -88,8 +92,13 @@ public final class HukzBeans {
         main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
         main.bind("natsConnection", nats);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
+        IngestQueue ingestQueue = new IngestQueue(INGEST_QUEUE_CAPACITY, metrics);
+        main.bind("ingestQueue", ingestQueue);
         // Bound in either mode; its route only starts when nats_stream is set.
-        main.bind("jetStreamIngest", new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(), lease(config)));
+        JetStreamIngest jetStream = new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(),
+                lease(config), ingestQueue);
+        main.bind("jetStreamIngest", jetStream);
+        main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder));
     }
 
     /**

@@ -11,12 +11,16 @@ public final class DispatchMetrics {
     private final MeterRegistry registry;
     private final Counter messages;
     private final Counter deliveries;
+    private final Counter dropped;
     private final Timer attemptDuration;
+    private final java.util.Map<String, Counter> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DispatchMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.messages = Counter.builder("hukz_messages_consumed").description("NATS messages taken").register(registry);
         this.deliveries = Counter.builder("hukz_deliveries_created").description("deliveries stored").register(registry);
+        this.dropped = Counter.builder("hukz_messages_dropped").description("messages dropped because the ingest queue was full")
+                .register(registry);
         this.attemptDuration = Timer.builder("hukz_attempt_duration").description("duration of one attempt")
                 .publishPercentileHistogram().register(registry);
     }
@@ -29,13 +33,17 @@ public final class DispatchMetrics {
         messages.increment();
     }
 
+    public void messageDropped() {
+        dropped.increment();
+    }
+
     public void deliveriesCreated(int n) {
         deliveries.increment(n);
     }
 
     /** outcome: 2xx, 4xx, 5xx, timeout, connection_error, refused, other. */
     public void attempt(String outcome, Duration duration) {
-        Counter.builder("hukz_attempts").tag("outcome", outcome).register(registry).increment();
+        attempts.computeIfAbsent(outcome, o -> Counter.builder("hukz_attempts").tag("outcome", o).register(registry)).increment();
         attemptDuration.record(duration);
     }
 }

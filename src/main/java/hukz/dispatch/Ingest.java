@@ -2,10 +2,9 @@ package hukz.dispatch;
 
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
-import hukz.store.NewDelivery;
+import hukz.store.NewMessage;
 import hukz.store.Webhook;
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +41,6 @@ public final class Ingest {
         this.metrics = metrics;
     }
 
-    /** The route's filter: whether the message's subject is one hukz consumes. */
-    public boolean consumes(@Header("CamelNatsSubject") String subject) {
-        return isConsumable(subject);
-    }
-
     /** Subjects hukz never consumes: replies and the server's own. */
     public static boolean isConsumable(String subject) {
         return subject != null && !subject.startsWith("_INBOX.") && !subject.startsWith("$");
@@ -69,58 +63,76 @@ public final class Ingest {
         return true;
     }
 
-    /** Stores the message's deliveries and returns them with their webhooks, ready to attempt. */
-    public List<DeliveryTask> store(Exchange exchange) {
-        String subject = exchange.getMessage().getHeader("CamelNatsSubject", String.class);
-        byte[] data = exchange.getMessage().getBody(byte[].class);
-        return store(subject, data == null ? new byte[0] : data,
-                single(exchange.getMessage().getHeader(MSG_ID_HEADER)), all(exchange.getMessage().getHeader(TAG_HEADER)));
-    }
-
-    public List<DeliveryTask> store(String subject, byte[] data, String natsMessageId, List<String> tagHeaders) {
-        metrics.messageConsumed();
-        if (!isConsumable(subject)) {
-            return List.of();
-        }
-        if (data.length > MAX_MESSAGE_BYTES) {
-            LOG.warn("skipped message on {}: {} bytes is over the {} byte limit", subject, data.length, MAX_MESSAGE_BYTES);
-            return List.of();
-        }
-        String givenId = natsMessageId == null || natsMessageId.isBlank() ? null : natsMessageId.trim();
-        if (givenId != null && !isValidMessageId(givenId)) {
-            LOG.warn("skipped message on {}: malformed {} header (expected 1 to {} printable ASCII characters)", subject,
-                    MSG_ID_HEADER, MAX_MESSAGE_ID_LENGTH);
-            return List.of();
-        }
-        Map<String, String> requiredTags = new LinkedHashMap<>();
-        for (String tag : tagHeaders) {
-            int colon = tag.indexOf(':');
-            if (colon <= 0) {
-                LOG.warn("skipped message on {}: malformed {} header (expected key:value)", subject, TAG_HEADER);
-                return List.of();
-            }
-            requiredTags.put(tag.substring(0, colon).trim(), tag.substring(colon + 1).trim());
-        }
-        List<Webhook> webhooks = directory.match(subject, requiredTags);
-        if (webhooks.isEmpty()) {
-            return List.of();
-        }
-        String messageId = givenId == null ? "msg_" + UUID.randomUUID() : givenId;
+    /**
+     * Stores the deliveries of a batch of messages in one transaction and returns them with their webhooks,
+     * ready to attempt. Messages that are skipped (ignored subject, too big, malformed headers, seen before)
+     * produce nothing.
+     */
+    public List<DeliveryTask> store(List<IncomingMessage> batch) {
         Instant now = Instant.now();
-        String envelope = Envelope.build(messageId, subject, data, now);
-        List<NewDelivery> rows = new ArrayList<>(webhooks.size());
-        for (Webhook w : webhooks) {
-            rows.add(new NewDelivery(w.id(), messageId, subject, envelope));
+        List<NewMessage> messages = new ArrayList<>(batch.size());
+        for (IncomingMessage m : batch) {
+            NewMessage prepared = prepare(m, now);
+            if (prepared != null) {
+                messages.add(prepared);
+            }
         }
-        List<Delivery> stored = deliveries.storeMessage(givenId, rows, now.plus(lease));
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        List<Delivery> stored = deliveries.storeMessages(messages, now.plus(lease));
         metrics.deliveriesCreated(stored.size());
         Map<Long, Webhook> byId = new HashMap<>();
-        webhooks.forEach(w -> byId.put(w.id(), w));
+        for (NewMessage m : messages) {
+            m.webhooks().forEach(w -> byId.put(w.id(), w));
+        }
         List<DeliveryTask> tasks = new ArrayList<>(stored.size());
         for (Delivery d : stored) {
             tasks.add(new DeliveryTask(d, byId.get(d.webhookId())));
         }
         return tasks;
+    }
+
+    /** One message's webhooks and envelope, or null when the message is skipped. */
+    private NewMessage prepare(IncomingMessage m, Instant now) {
+        metrics.messageConsumed();
+        String subject = m.subject();
+        byte[] data = m.data() == null ? new byte[0] : m.data();
+        if (!isConsumable(subject)) {
+            return null;
+        }
+        if (data.length > MAX_MESSAGE_BYTES) {
+            LOG.warn("skipped message on {}: {} bytes is over the {} byte limit", subject, data.length, MAX_MESSAGE_BYTES);
+            return null;
+        }
+        String givenId = m.natsMessageId() == null || m.natsMessageId().isBlank() ? null : m.natsMessageId().trim();
+        if (givenId != null && !isValidMessageId(givenId)) {
+            LOG.warn("skipped message on {}: malformed {} header (expected 1 to {} printable ASCII characters)", subject,
+                    MSG_ID_HEADER, MAX_MESSAGE_ID_LENGTH);
+            return null;
+        }
+        Map<String, String> requiredTags = new LinkedHashMap<>();
+        for (String tag : m.tagHeaders()) {
+            int colon = tag.indexOf(':');
+            if (colon <= 0) {
+                LOG.warn("skipped message on {}: malformed {} header (expected key:value)", subject, TAG_HEADER);
+                return null;
+            }
+            requiredTags.put(tag.substring(0, colon).trim(), tag.substring(colon + 1).trim());
+        }
+        List<Webhook> webhooks = directory.match(subject, requiredTags);
+        if (webhooks.isEmpty()) {
+            return null;
+        }
+        String messageId = givenId == null ? "msg_" + UUID.randomUUID() : givenId;
+        return new NewMessage(messageId, givenId != null, subject, Envelope.build(messageId, subject, data, now), webhooks);
+    }
+
+    /** The message as NATS gave it to the route (camel-nats headers). */
+    public static IncomingMessage fromExchange(Exchange exchange) {
+        byte[] data = exchange.getMessage().getBody(byte[].class);
+        return IncomingMessage.of(exchange.getMessage().getHeader("CamelNatsSubject", String.class), data == null ? new byte[0] : data,
+                single(exchange.getMessage().getHeader(MSG_ID_HEADER)), all(exchange.getMessage().getHeader(TAG_HEADER)));
     }
 
     private static String single(Object header) {

@@ -10,10 +10,7 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.impl.Headers;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,45 +20,34 @@ import java.util.List;
 
 /**
  * With {@code nats_stream} set, messages come from a durable JetStream consumer instead of core NATS, so
- * what is published while hukz is down waits in the stream. Each message goes through the same
- * {@code direct:ingest} route and is acked only once that route has stored its deliveries; a failure naks
- * it for redelivery. (camel-nats 4.17's JetStream consumer acks before the route runs, hence jnats here.)
+ * what is published while hukz is down waits in the stream. Each message joins the same ingest queue as
+ * core NATS messages and is acked only once its batch is stored; a failure naks it for redelivery.
+ * (camel-nats 4.17's JetStream consumer acks before the route runs, hence jnats here.)
  */
 public final class JetStreamIngest {
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamIngest.class);
-    public static final String INGEST_URI = "direct:ingest";
 
     private final Connection connection;
     private final String stream;
     private final String durable;
     private final String subject;
     private final Duration ackWait;
-    private CamelContext context;
-    private MessageConsumer consumer;
-    private ProducerTemplate template;
+    private final IngestQueue ingestQueue;
+    private volatile MessageConsumer consumer;
 
-    public JetStreamIngest(Connection connection, String stream, String durable, String subject, Duration ackWait) {
+    public JetStreamIngest(Connection connection, String stream, String durable, String subject, Duration ackWait,
+                           IngestQueue ingestQueue) {
         this.connection = connection;
         this.stream = stream;
         this.durable = durable;
         this.subject = subject;
         this.ackWait = ackWait;
+        this.ingestQueue = ingestQueue;
     }
 
-    /** Called once the routes are up; from then on the context stops this consumer when it stops. */
-    public void begin(Exchange exchange) throws Exception {
-        this.context = exchange.getContext();
-        consume();
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                stopConsuming();
-            }
-        }, true, true);
-    }
-
-    private void consume() throws IOException, JetStreamApiException {
-        template = context.createProducerTemplate();
+    /** Called by its route once the routes are up. */
+    public void begin(Exchange exchange) throws IOException, JetStreamApiException {
+        ingestQueue.start(exchange.getContext());
         StreamContext streamContext = connection.getStreamContext(stream);
         ConsumerConfiguration.Builder config = ConsumerConfiguration.builder()
                 .durable(durable)
@@ -78,34 +64,26 @@ public final class JetStreamIngest {
     }
 
     private void handle(Message message) {
-        Exchange result = template.send(INGEST_URI, exchange -> {
-            exchange.getMessage().setBody(message.getData());
-            exchange.getMessage().setHeader("CamelNatsSubject", message.getSubject());
-            Headers headers = message.getHeaders();
-            if (headers != null) {
-                List<String> ids = headers.get(Ingest.MSG_ID_HEADER);
-                if (ids != null && !ids.isEmpty()) {
-                    exchange.getMessage().setHeader(Ingest.MSG_ID_HEADER, ids.get(0));
-                }
-                List<String> tags = headers.get(Ingest.TAG_HEADER);
-                if (tags != null) {
-                    exchange.getMessage().setHeader(Ingest.TAG_HEADER, List.copyOf(tags));
-                }
-            }
-        });
-        if (result.getException() == null) {
-            message.ack();
-        } else {
-            LOG.warn("message on {} not stored, will be redelivered: {}", message.getSubject(), result.getException().getMessage());
-            message.nakWithDelay(Duration.ofSeconds(1));
+        String id = null;
+        List<String> tags = List.of();
+        Headers headers = message.getHeaders();
+        if (headers != null) {
+            List<String> ids = headers.get(Ingest.MSG_ID_HEADER);
+            id = ids == null || ids.isEmpty() ? null : ids.get(0);
+            List<String> tagValues = headers.get(Ingest.TAG_HEADER);
+            tags = tagValues == null ? List.of() : List.copyOf(tagValues);
         }
+        ingestQueue.put(new IncomingMessage(message.getSubject(), message.getData(), id, tags, message::ack,
+                () -> message.nakWithDelay(Duration.ofSeconds(1))));
     }
 
-    private void stopConsuming() {
-        if (consumer != null) {
+    /** Stops taking messages; those not yet acked are redelivered to whichever instance asks next. */
+    public void stop() {
+        MessageConsumer c = consumer;
+        if (c != null) {
             try {
-                consumer.stop();
-                consumer.close();
+                c.stop();
+                c.close();
             } catch (Exception e) {
                 LOG.debug("closing JetStream consumer: {}", e.getMessage());
             }

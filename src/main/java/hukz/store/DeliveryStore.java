@@ -7,6 +7,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,49 +26,63 @@ public final class DeliveryStore {
     }
 
     /**
-     * Remembers a Nats-Msg-Id for 24 hours; false when it was already seen in that time, so the message
-     * creates no new deliveries.
+     * Stores the deliveries of a batch of messages in one transaction. A message whose Nats-Msg-Id was
+     * already seen in the last 24 hours (or earlier in the batch) stores nothing. Deliveries are pending and
+     * leased until {@code leaseUntil}: the caller attempts them now, and if it dies the retry poller takes them
+     * once the lease runs out.
      */
-    public boolean firstSighting(String messageId) {
-        return db.queryOne("INSERT INTO message_ids (message_id) VALUES (?) ON CONFLICT (message_id) DO UPDATE SET seen_at = now() "
-                + "WHERE message_ids.seen_at < now() - interval '24 hours' RETURNING 1", rs -> 1, messageId).isPresent();
+    public List<Delivery> storeMessages(List<NewMessage> messages, Instant leaseUntil) {
+        return db.inTransaction(() -> {
+            Set<String> fresh = rememberIds(messages);
+            List<Long> webhookIds = new ArrayList<>();
+            List<String> messageIds = new ArrayList<>();
+            List<String> events = new ArrayList<>();
+            List<String> payloads = new ArrayList<>();
+            Map<String, NewMessage> byId = new HashMap<>();
+            for (NewMessage m : messages) {
+                if (m.dedup() && !fresh.remove(m.messageId()) || byId.putIfAbsent(m.messageId(), m) != null) {
+                    continue;
+                }
+                for (Webhook w : m.webhooks()) {
+                    webhookIds.add(w.id());
+                    messageIds.add(m.messageId());
+                    events.add(m.event());
+                    payloads.add(m.payload());
+                }
+            }
+            if (webhookIds.isEmpty()) {
+                return List.<Delivery>of();
+            }
+            // Only ids come back: the payloads are known here and need not cross the wire twice.
+            return db.query("INSERT INTO deliveries (webhook_id, message_id, event, payload, next_attempt_at) "
+                            + "SELECT w, m, e, p, ? FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(w, m, e, p) "
+                            + "RETURNING id, created_at, webhook_id, message_id",
+                    rs -> {
+                        NewMessage m = byId.get(rs.getString("message_id"));
+                        Instant created = Db.instant(rs, "created_at");
+                        return new Delivery(rs.getLong("id"), created, created, rs.getLong("webhook_id"), m.messageId(), m.event(),
+                                m.payload(), Delivery.PENDING, 0, leaseUntil, null, null);
+                    },
+                    leaseUntil, webhookIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
+                    events.toArray(String[]::new), payloads.toArray(String[]::new));
+        });
     }
 
-    /**
-     * Stores a message's deliveries, remembering its Nats-Msg-Id in the same transaction; returns nothing when
-     * that id was already seen in the last 24 hours.
-     */
-    public List<Delivery> storeMessage(String natsMessageId, List<NewDelivery> deliveries, Instant leaseUntil) {
-        if (natsMessageId == null) {
-            return insertPending(deliveries, leaseUntil);
+    /** Records the batch's Nats-Msg-Ids; returns those not seen in the last 24 hours. */
+    private Set<String> rememberIds(List<NewMessage> messages) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (NewMessage m : messages) {
+            if (m.dedup()) {
+                ids.add(m.messageId());
+            }
         }
-        return db.inTransaction(() -> firstSighting(natsMessageId) ? insertPending(deliveries, leaseUntil) : List.of());
-    }
-
-    /**
-     * Stores deliveries as pending and leased until {@code leaseUntil}: the caller attempts them now, and
-     * if it dies the retry poller takes them once the lease runs out.
-     */
-    public List<Delivery> insertPending(List<NewDelivery> deliveries, Instant leaseUntil) {
-        if (deliveries.isEmpty()) {
-            return List.of();
+        if (ids.isEmpty()) {
+            return new HashSet<>();
         }
-        int n = deliveries.size();
-        Long[] webhookIds = new Long[n];
-        String[] messageIds = new String[n];
-        String[] events = new String[n];
-        String[] payloads = new String[n];
-        for (int i = 0; i < n; i++) {
-            NewDelivery d = deliveries.get(i);
-            webhookIds[i] = d.webhookId();
-            messageIds[i] = d.messageId();
-            events[i] = d.event();
-            payloads[i] = d.payload();
-        }
-        return db.query("INSERT INTO deliveries (webhook_id, message_id, event, payload, next_attempt_at) "
-                        + "SELECT w, m, e, p, ? FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(w, m, e, p) "
-                        + "RETURNING " + COLUMNS,
-                DeliveryStore::map, leaseUntil, webhookIds, messageIds, events, payloads);
+        return new HashSet<>(db.query("INSERT INTO message_ids (message_id) SELECT unnest(?::text[]) "
+                        + "ON CONFLICT (message_id) DO UPDATE SET seen_at = now() "
+                        + "WHERE message_ids.seen_at < now() - interval '24 hours' RETURNING message_id",
+                rs -> rs.getString(1), (Object) ids.toArray(String[]::new)));
     }
 
     /**
@@ -77,13 +96,56 @@ public final class DeliveryStore {
                 DeliveryStore::map, lease.toMillis() + " milliseconds", limit);
     }
 
-    /** Writes the attempt's log row and the delivery's new state in one transaction. */
-    public void recordAttempt(AttemptRecord a) {
+    /**
+     * Writes a batch of attempts: their webhook_logs rows and their deliveries' new states, in one
+     * transaction. A delivery only moves forward (a stale duplicate attempt does not undo a newer one).
+     */
+    public void recordAttempts(List<AttemptRecord> attempts) {
+        int n = attempts.size();
+        Long[] createdBy = new Long[n];
+        String[] events = new String[n];
+        String[] urls = new String[n];
+        Integer[] codes = new Integer[n];
+        String[] data = new String[n];
+        String[] bodies = new String[n];
+        String[] tags = new String[n];
+        Long[] webhookIds = new Long[n];
+        Long[] deliveryIds = new Long[n];
+        String[] messageIds = new String[n];
+        Integer[] numbers = new Integer[n];
+        Integer[] durations = new Integer[n];
+        String[] errors = new String[n];
+        String[] states = new String[n];
+        String[] next = new String[n];
+        for (int i = 0; i < n; i++) {
+            AttemptRecord a = attempts.get(i);
+            createdBy[i] = a.webhookCreatedById();
+            events[i] = a.event();
+            urls[i] = a.url();
+            codes[i] = a.responseStatusCode();
+            data[i] = a.data();
+            bodies[i] = a.responseBodyJson();
+            tags[i] = Json.write(a.tags());
+            webhookIds[i] = a.webhookId();
+            deliveryIds[i] = a.deliveryId() == 0 ? null : a.deliveryId();
+            messageIds[i] = a.messageId();
+            numbers[i] = a.attempt();
+            durations[i] = (int) Math.min(Integer.MAX_VALUE, a.durationMs());
+            errors[i] = a.error();
+            states[i] = a.status();
+            next[i] = a.nextAttemptAt() == null ? null : a.nextAttemptAt().toString();
+        }
         db.inTransaction(() -> {
-            insertLog(a);
-            db.update("UPDATE deliveries SET attempts = ?, status = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, "
-                            + "updated_at = now() WHERE id = ? AND status = 'pending' AND attempts < ?",
-                    a.attempt(), a.status(), a.nextAttemptAt(), a.responseStatusCode(), a.error(), a.deliveryId(), a.attempt());
+            db.update("INSERT INTO webhook_logs (created_by_id, event, url, response_status_code, data, response_body, tags, "
+                            + "webhook_id, delivery_id, message_id, attempt, duration_ms, error) "
+                            + "SELECT c, e, u, s, d::json, b::json, t::jsonb, w, dl, m, a, du, er FROM unnest(?::bigint[], ?::text[], "
+                            + "?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], "
+                            + "?::int[], ?::text[]) AS x(c, e, u, s, d, b, t, w, dl, m, a, du, er)",
+                    createdBy, events, urls, codes, data, bodies, tags, webhookIds, deliveryIds, messageIds, numbers, durations, errors);
+            db.update("UPDATE deliveries d SET attempts = x.a, status = x.st, next_attempt_at = x.nx, last_status_code = x.s, "
+                            + "last_error = x.er, updated_at = now() FROM unnest(?::bigint[], ?::int[], ?::text[], ?::timestamptz[], "
+                            + "?::int[], ?::text[]) AS x(id, a, st, nx, s, er) WHERE d.id = x.id AND d.status = 'pending' AND d.attempts < x.a",
+                    deliveryIds, numbers, states, next, codes, errors);
             return null;
         });
     }
