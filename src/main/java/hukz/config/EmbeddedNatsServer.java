@@ -33,6 +33,8 @@ public final class EmbeddedNatsServer implements AutoCloseable {
         if (binary == null) {
             throw new ConfigException(INSTALL_HINT);
         }
+        Path pidFile = storeDir.resolveSibling("nats-server.pid");
+        StaleProcess.stop(pidFile, "nats-server", storeDir);
         int port = isFree(4222) ? 4222 : freePort();
         try {
             Files.createDirectories(storeDir);
@@ -42,6 +44,7 @@ public final class EmbeddedNatsServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .start();
+            Files.writeString(pidFile, process.pid() + "\n");
             EmbeddedNatsServer server = new EmbeddedNatsServer(process, port);
             server.awaitListening();
             return server;

@@ -17,6 +17,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static EmbeddedPostgresServer start(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
+            // postmaster.pid names the postmaster; its command line carries the data directory.
+            StaleProcess.stop(dataDir.resolve("postmaster.pid"), "postgres", dataDir);
             return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
