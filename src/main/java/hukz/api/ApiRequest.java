@@ -38,14 +38,18 @@ public final class ApiRequest {
     public long user(Exchange exchange) {
         authorize(exchange);
         String header = header(exchange, "X-User");
-        if (header == null || !header.trim().matches("\\d{1,18}")) {
+        if (header == null || !header.trim().matches("\\d{1,19}")) {
             throw ApiException.unauthorized();
         }
-        long user = Long.parseLong(header.trim());
-        if (user <= 0) {
+        try {
+            long user = Long.parseLong(header.trim());
+            if (user <= 0) {
+                throw ApiException.unauthorized();
+            }
+            return user;
+        } catch (NumberFormatException beyondLong) {
             throw ApiException.unauthorized();
         }
-        return user;
     }
 
     /** With {@code api_token} set, the request must carry {@code Authorization: Bearer <token>} (compared in constant time). */
@@ -92,15 +96,33 @@ public final class ApiRequest {
 
     /** A positive id from the path; non-numeric or out of range is 400 Invalid ID. */
     public static long id(Exchange exchange, String name) {
-        String text = exchange.getMessage().getHeader(name, String.class);
-        return parseId(text);
+        return parseId(pathParam(exchange, name));
     }
 
+    /**
+     * A path parameter. platform-http puts request headers and query parameters into the same message headers
+     * before the path parameters, so {@code /events/1?id=2} (or a request header {@code id: 2}) arrives as the
+     * list [2, 1]: the path's value is the last one, and nothing else may stand in for it.
+     */
+    public static String pathParam(Exchange exchange, String name) {
+        Object value = exchange.getMessage().getHeader(name);
+        if (value instanceof List<?> list) {
+            return list.isEmpty() ? null : String.valueOf(list.get(list.size() - 1));
+        }
+        return value == null ? null : value.toString();
+    }
+
+    /** Every id that fits a bigint is a number that may name a record (404 when none); anything else is 400 Invalid ID. */
     public static long parseId(String text) {
-        if (text == null || !text.matches("-?\\d{1,18}")) {
+        if (text == null || !text.matches("-?\\d{1,19}")) {
             throw ApiException.invalidId();
         }
-        long id = Long.parseLong(text);
+        long id;
+        try {
+            id = Long.parseLong(text);
+        } catch (NumberFormatException beyondLong) {
+            throw ApiException.invalidId();
+        }
         if (id <= 0) {
             throw ApiException.notFound();
         }

@@ -133,7 +133,7 @@ public final class WebhookApi {
     }
 
     private static String spaceFromPath(Exchange exchange) {
-        String space = exchange.getMessage().getHeader("space_id", String.class);
+        String space = ApiRequest.pathParam(exchange, "space_id");
         if (space == null || !SPACE_ID.matcher(space).matches()) {
             throw ApiException.invalidId();
         }
