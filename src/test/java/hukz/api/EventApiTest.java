@@ -15,6 +15,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static hukz.api.ApiAssert.as;
@@ -194,6 +199,39 @@ class EventApiTest {
         create(subject);
         for (String same : List.of(subject, subject.toUpperCase(), "Order.Placed" + subject.substring("order.placed".length()))) {
             assertFieldError(unchanged(hukz, () -> api.post("/events", json("name", "again", "event", same))), "event");
+        }
+        assertThat(Sql.count(hukz.database(), "SELECT count(*) FROM events WHERE lower(event) = lower('" + subject + "')")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCreatesOfOneSubjectMakeOneEventAndNameTheFieldInEveryRefusal() throws Exception {
+        String subject = unique("race");
+        int callers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Api.Response>> calls = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String name = "caller " + i;
+                String event = i % 2 == 0 ? subject : subject.toUpperCase();
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    return api.post("/events", json("name", name, "event", event));
+                }));
+            }
+            go.countDown();
+            int created = 0;
+            for (Future<Api.Response> call : calls) {
+                Api.Response r = call.get(30, TimeUnit.SECONDS);
+                if (r.status() == 201) {
+                    created++;
+                } else {
+                    assertFieldError(r, "event");
+                }
+            }
+            assertThat(created).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
         }
         assertThat(Sql.count(hukz.database(), "SELECT count(*) FROM events WHERE lower(event) = lower('" + subject + "')")).isEqualTo(1);
     }
