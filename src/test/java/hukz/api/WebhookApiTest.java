@@ -431,6 +431,33 @@ class WebhookApiTest {
     }
 
     @Test
+    void spaceIdInTheBodyMustBeAPositiveIntegerOrAnIdString() {
+        assertThat(created("url", URL, "event_ids", List.of(eventA), "space_id", 12).get("space_id").asText()).isEqualTo("12");
+        assertThat(created("url", URL, "event_ids", List.of(eventA), "space_id", "team-a_1").get("space_id").asText()).isEqualTo("team-a_1");
+        unchangedAll(hukz, () -> {
+            for (Object space : List.of("bad space", "a/b", "", -1, 0, 1.5, true, List.of(1), Map.of("id", 1), "s".repeat(256))) {
+                assertFieldError(create("url", URL, "event_ids", List.of(eventA), "space_id", space), "space_id");
+            }
+        });
+    }
+
+    @Test
+    void invalidSpaceInThePathOrQueryIs400() {
+        unchangedAll(hukz, () -> {
+            assertError(api.get("/webhooks/space/bad%20space"), 400, null, null);
+            assertError(api.get("/webhooks/space/bad%20space/check?event=invoice.paid"), 400, null, null);
+            assertError(api.post("/webhooks/space/bad%20space", json("url", URL, "event_ids", List.of(eventA))), 400, null, null);
+            assertError(api.get("/webhooks?space_id=bad%20space"), 400, null, "space_id");
+        });
+    }
+
+    @Test
+    void anEmptySpaceIdQueryIsNoFilter() {
+        JsonNode all = api.get("/webhooks?limit=100").json();
+        assertThat(api.get("/webhooks?limit=100&space_id=").json()).isEqualTo(all);
+    }
+
+    @Test
     void putKeepsTheSpaceWhenTheBodyHasNone() {
         String space = "keep" + N.incrementAndGet();
         long id = api.post("/webhooks/space/" + space, json("url", URL, "event_ids", List.of(eventA))).id();
