@@ -478,7 +478,7 @@ class WebhookApiTest {
         assertThat(checkResult(check)).as("only a disabled webhook").isFalse();
         api.post("/webhooks/space/other" + space, json("url", URL, "event_ids", List.of(event)));
         assertThat(checkResult(check)).as("an enabled webhook of another space").isFalse();
-        long otherHook = api.post("/webhooks/space/" + space, json("url", URL, "event_ids", List.of(otherEvent))).id();
+        api.post("/webhooks/space/" + space, json("url", URL, "event_ids", List.of(otherEvent)));
         assertThat(checkResult(check)).as("an enabled webhook of the space with another event").isFalse();
 
         long enabled = api.post("/webhooks/space/" + space, json("url", URL, "event_ids", List.of(otherEvent, event))).id();
@@ -495,7 +495,6 @@ class WebhookApiTest {
         assertThat(checkResult(check)).as("after enabling the other").isTrue();
         assertThat(api.delete("/webhooks/" + disabled).status()).isEqualTo(200);
         assertThat(checkResult(check)).as("after deleting it").isFalse();
-        assertThat(otherHook).isPositive();
     }
 
     static boolean checkResult(String path) {
@@ -541,7 +540,7 @@ class WebhookApiTest {
     }
 
     @Test
-    void webhookResponsesExpandOnlyLiveEvents() {
+    void eventsAreExpandedAsTheirOwnJson() {
         long event = api.createEvent("expand." + N.incrementAndGet());
         JsonNode w = created("url", URL, "event_ids", List.of(eventA, event));
         assertThat(w.get("events")).hasSize(2);
