@@ -12,9 +12,8 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads what a request carries: the caller (api token, {@code X-User}), path ids, query parameters and the
@@ -38,14 +37,18 @@ public final class ApiRequest {
     public long user(Exchange exchange) {
         authorize(exchange);
         String header = header(exchange, "X-User");
-        if (header == null || !header.trim().matches("\\d{1,18}")) {
+        if (header == null || !header.trim().matches("\\d{1,19}")) {
             throw ApiException.unauthorized();
         }
-        long user = Long.parseLong(header.trim());
-        if (user <= 0) {
+        try {
+            long user = Long.parseLong(header.trim());
+            if (user <= 0) {
+                throw ApiException.unauthorized();
+            }
+            return user;
+        } catch (NumberFormatException beyondLong) {
             throw ApiException.unauthorized();
         }
-        return user;
     }
 
     /** With {@code api_token} set, the request must carry {@code Authorization: Bearer <token>} (compared in constant time). */
@@ -92,46 +95,73 @@ public final class ApiRequest {
 
     /** A positive id from the path; non-numeric or out of range is 400 Invalid ID. */
     public static long id(Exchange exchange, String name) {
-        String text = exchange.getMessage().getHeader(name, String.class);
-        return parseId(text);
+        return parseId(pathParam(exchange, name));
     }
 
+    /**
+     * A path parameter. platform-http puts request headers and query parameters into the same message headers
+     * before the path parameters, so {@code /events/1?id=2} (or a request header {@code id: 2}) arrives as the
+     * list [2, 1]: the path's value is the last one, and nothing else may stand in for it.
+     */
+    public static String pathParam(Exchange exchange, String name) {
+        Object value = exchange.getMessage().getHeader(name);
+        if (value instanceof List<?> list) {
+            return list.isEmpty() ? null : String.valueOf(list.get(list.size() - 1));
+        }
+        return value == null ? null : value.toString();
+    }
+
+    /** Every id that fits a bigint is a number that may name a record (404 when none); anything else is 400 Invalid ID. */
     public static long parseId(String text) {
-        if (text == null || !text.matches("-?\\d{1,18}")) {
+        if (text == null || !text.matches("-?\\d{1,19}")) {
             throw ApiException.invalidId();
         }
-        long id = Long.parseLong(text);
+        long id;
+        try {
+            id = Long.parseLong(text);
+        } catch (NumberFormatException beyondLong) {
+            throw ApiException.invalidId();
+        }
         if (id <= 0) {
             throw ApiException.notFound();
         }
         return id;
     }
 
+    /** The highest page a request may ask for: its offset still fits an int at the largest limit. */
+    static final int MAX_PAGE = Integer.MAX_VALUE / MAX_LIMIT;
+
     /** Paging and tag filters; page from 1, limit 1..100 else 20, each {@code tag=key:value}. */
     public static ListQuery listQuery(Exchange exchange) {
-        int page = parseInt(param(exchange, "page"), 1);
-        if (page < 1) {
-            page = 1;
-        }
         int limit = parseInt(param(exchange, "limit"), DEFAULT_LIMIT);
         if (limit < 1 || limit > MAX_LIMIT) {
             limit = DEFAULT_LIMIT;
         }
-        page = (int) Math.min(page, Integer.MAX_VALUE / MAX_LIMIT);
-        return new ListQuery(page, limit, tagFilter(params(exchange, "tag")));
+        return new ListQuery(page(param(exchange, "page")), limit, tagFilter(params(exchange, "tag")));
     }
 
-    static Map<String, String> tagFilter(List<String> tags) {
-        Map<String, String> filter = new LinkedHashMap<>();
+    /** A page past any data stays past it however many digits it has (else a client paging on would start over); anything but a positive number is page 1. */
+    static int page(String text) {
+        String t = text == null ? "" : text.trim();
+        if (!t.matches("\\d+")) {
+            return 1;
+        }
+        String digits = t.replaceFirst("^0+(?=.)", "");
+        int page = digits.length() > 9 ? MAX_PAGE : Math.min(Integer.parseInt(digits), MAX_PAGE);
+        return Math.max(page, 1);
+    }
+
+    static List<ListQuery.Tag> tagFilter(List<String> tags) {
         if (tags.size() > MAX_TAGS) {
             throw ApiException.badParam("tag", "too many tag filters (at most " + MAX_TAGS + ")");
         }
+        List<ListQuery.Tag> filter = new ArrayList<>();
         for (String tag : tags) {
             int colon = tag.indexOf(':');
             if (colon < 0) {
                 throw ApiException.badParam("tag", "tag must be key:value");
             }
-            filter.put(tag.substring(0, colon), tag.substring(colon + 1));
+            filter.add(new ListQuery.Tag(tag.substring(0, colon), tag.substring(colon + 1)));
         }
         return filter;
     }

@@ -3,14 +3,17 @@ package hukz.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import hukz.dispatch.SubjectPattern;
 import hukz.dispatch.WebhookDirectory;
+import hukz.store.DataAccessException;
 import hukz.store.Event;
 import hukz.store.EventStore;
 import org.apache.camel.Exchange;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** /events: create, list, read, replace, delete. */
 public final class EventApi {
+    private static final String EVENT_TAKEN = "event already exists";
     private final ApiRequest requests;
     private final EventStore events;
     private final WebhookDirectory directory;
@@ -24,7 +27,7 @@ public final class EventApi {
     public void create(Exchange exchange) {
         long user = requests.user(exchange);
         Input in = read(ApiRequest.jsonObject(exchange), 0);
-        Event created = events.create(user, in.name, in.event, in.tags);
+        Event created = subjectUnique(() -> events.create(user, in.name, in.event, in.tags));
         directory.invalidate();
         ApiResponses.write(exchange, 201, Views.event(created));
     }
@@ -45,7 +48,7 @@ public final class EventApi {
         long id = ApiRequest.id(exchange, "id");
         events.find(id).orElseThrow(ApiException::notFound);
         Input in = read(ApiRequest.jsonObject(exchange), id);
-        Event updated = events.update(id, user, in.name, in.event, in.tags).orElseThrow(ApiException::notFound);
+        Event updated = subjectUnique(() -> events.update(id, user, in.name, in.event, in.tags)).orElseThrow(ApiException::notFound);
         directory.invalidate();
         ApiResponses.write(exchange, 200, Views.event(updated));
     }
@@ -64,6 +67,21 @@ public final class EventApi {
         ApiResponses.write(exchange, 200, hukz.Json.object());
     }
 
+    /**
+     * Two requests for one subject can both pass {@link EventStore#subjectTaken}; the unique index then refuses
+     * the second, which is the same 422 on the same field.
+     */
+    private static <T> T subjectUnique(Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (DataAccessException e) {
+            if (e.isUniqueViolation()) {
+                throw ApiException.invalidField("event", EVENT_TAKEN);
+            }
+            throw e;
+        }
+    }
+
     private record Input(String name, String event, Map<String, String> tags) {
     }
 
@@ -75,7 +93,7 @@ public final class EventApi {
         }
         Map<String, String> tags = Fields.stringMap(body, "tags", ApiRequest.MAX_TAGS);
         if (events.subjectTaken(event, id)) {
-            throw ApiException.invalidField("event", "event already exists");
+            throw ApiException.invalidField("event", EVENT_TAKEN);
         }
         return new Input(name == null ? "" : name, event, tags);
     }

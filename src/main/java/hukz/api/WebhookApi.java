@@ -65,6 +65,9 @@ public final class WebhookApi {
     public void list(Exchange exchange) {
         requests.user(exchange);
         String space = ApiRequest.param(exchange, "space_id");
+        if (space != null && space.isEmpty()) {
+            space = null;
+        }
         if (space != null && !SPACE_ID.matcher(space).matches()) {
             throw ApiException.badParam("space_id", "space_id is not valid");
         }
@@ -133,7 +136,7 @@ public final class WebhookApi {
     }
 
     private static String spaceFromPath(Exchange exchange) {
-        String space = exchange.getMessage().getHeader("space_id", String.class);
+        String space = ApiRequest.pathParam(exchange, "space_id");
         if (space == null || !SPACE_ID.matcher(space).matches()) {
             throw ApiException.invalidId();
         }

@@ -174,7 +174,7 @@ public final class DeliveryStore {
         params.add(status);
         params.add(event);
         params.add(event);
-        params.add(Json.write(q.tags()));
+        params.add(q.tagsJson());
         long total = db.queryLong("SELECT count(*)" + where, params.toArray());
         params.add(q.limit());
         params.add(q.offset());

@@ -47,7 +47,7 @@ public final class EventStore {
     }
 
     public Page<Event> list(ListQuery q) {
-        String tags = Json.write(q.tags());
+        String tags = q.tagsJson();
         long total = db.queryLong("SELECT count(*) FROM events WHERE deleted_at IS NULL AND tags @> ?::jsonb", tags);
         List<Event> nodes = db.query("SELECT " + COLUMNS + " FROM events WHERE deleted_at IS NULL AND tags @> ?::jsonb ORDER BY id LIMIT ? OFFSET ?",
                 EventStore::map, tags, q.limit(), q.offset());

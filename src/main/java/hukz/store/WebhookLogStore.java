@@ -22,7 +22,7 @@ public final class WebhookLogStore {
         StringBuilder where = new StringBuilder(" FROM webhook_logs WHERE created_by_id = ? AND tags @> ?::jsonb");
         List<Object> params = new ArrayList<>();
         params.add(q.userId());
-        params.add(Json.write(q.list().tags()));
+        params.add(q.list().tagsJson());
         if (q.event() != null) {
             where.append(" AND event = ?");
             params.add(q.event());

@@ -69,7 +69,7 @@ public final class WebhookStore {
     }
 
     public Page<Webhook> list(ListQuery q, String spaceId) {
-        String tags = Json.write(q.tags());
+        String tags = q.tagsJson();
         String where = " FROM webhooks WHERE deleted_at IS NULL AND tags @> ?::jsonb AND (?::text IS NULL OR space_id = ?)";
         long total = db.queryLong("SELECT count(*)" + where, tags, spaceId, spaceId);
         List<Webhook> nodes = db.query("SELECT " + COLUMNS + where + " ORDER BY id LIMIT ? OFFSET ?",
