@@ -31,6 +31,7 @@ public final class HukzService {
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties;optional=true");
         main.addInitialProperty("camel.server.port", String.valueOf(config.serverPort()));
+        main.addInitialProperty("hukz.version", Version.VERSION);
         main.addInitialProperty("hukz.nats.subject", config.natsSubject());
         main.addInitialProperty("hukz.nats.queue-group", config.queueGroup());
         main.addInitialProperty("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));

@@ -94,7 +94,7 @@ public final class Views {
         n.put("message_id", d.messageId());
         n.put("event", d.event());
         n.put("status", d.status());
-        n.put("attempts", d.attempts());
+        n.put("attempt_count", d.attempts());
         n.put("next_attempt_at", Delivery.PENDING.equals(d.status()) ? time(d.nextAttemptAt()) : null);
         if (d.lastStatusCode() == null) {
             n.putNull("last_status_code");

@@ -85,7 +85,7 @@ class RetryTest {
             }
 
             assertThat(delivery.get("attempts").size()).isEqualTo(4);
-            assertThat(deliveries(hukz, hook.webhookId()).get(0).get("attempts").asInt()).isEqualTo(4);
+            assertThat(deliveries(hukz, hook.webhookId()).get(0).get("attempt_count").asInt()).isEqualTo(4);
             assertThat(delivery.get("message_id").asText()).isEqualTo(webhookId);
             assertThat(delivery.get("last_status_code").asInt()).isEqualTo(500);
             assertThat(delivery.get("next_attempt_at").isNull()).isTrue();
