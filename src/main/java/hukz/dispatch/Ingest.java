@@ -95,12 +95,12 @@ public final class Ingest {
 
     /** One message's webhooks and envelope, or null when the message is skipped. */
     private NewMessage prepare(IncomingMessage m, Instant now) {
-        metrics.messageConsumed();
         String subject = m.subject();
         byte[] data = m.data() == null ? new byte[0] : m.data();
         if (!isConsumable(subject)) {
             return null;
         }
+        metrics.messageConsumed();
         if (data.length > MAX_MESSAGE_BYTES) {
             LOG.warn("skipped message on {}: {} bytes is over the {} byte limit", subject, data.length, MAX_MESSAGE_BYTES);
             return null;
