@@ -1,5 +1,6 @@
 package hukz;
 
+import hukz.config.ConfigException;
 import hukz.config.HukzBeans;
 import hukz.config.HukzConfig;
 import hukz.config.Infrastructure;
@@ -9,6 +10,9 @@ import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /** One running hukz: its infrastructure and its Camel Main, started and stopped together. */
@@ -27,6 +31,7 @@ public final class HukzService {
     /** Prepares infrastructure and the Camel app; {@link #run()} or {@link #start()} then runs it. */
     public static HukzService create(HukzConfig config, Path dataDir) {
         LOG.info("hukz {} starting: {}", Version.VERSION, config.summary());
+        requireFreePort(config.serverPort());
         Infrastructure infra = Infrastructure.start(config, dataDir);
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties;optional=true");
@@ -46,6 +51,16 @@ public final class HukzService {
             }
         });
         return new HukzService(config, infra, main);
+    }
+
+    /** The API server would otherwise start without its port and only log it; better not to start at all. */
+    private static void requireFreePort(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new ConfigException("invalid value for server_port: port " + port + " is already in use");
+        }
     }
 
     /** Retries are looked for at least as often as half the shortest retry step, between 50 ms and 1 s. */
