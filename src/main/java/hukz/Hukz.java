@@ -4,6 +4,8 @@ import hukz.config.ConfigException;
 import hukz.config.HukzConfig;
 
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Starts hukz from the project root: config.yml + HUKZ_ environment, routes from routes/. */
 public final class Hukz {
@@ -23,13 +25,29 @@ public final class Hukz {
             System.exit(1);
             return;
         }
+        // On SIGTERM the JVM exits once its shutdown hooks are done; this one holds it until hukz has
+        // stopped Camel and then the servers it started, so no nats-server or postgres is left behind.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hukz-shutdown"));
+        int exitCode = 0;
         try {
             service.run();
+            exitCode = service.main().getExitCode();
         } catch (Exception e) {
             System.err.println("hukz: stopped on error: " + e.getMessage());
-            service.stop();
-            System.exit(1);
+            exitCode = 1;
+        } finally {
+            service.close();
+            stopped.countDown();
         }
-        System.exit(service.main().getExitCode());
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
     }
 }

@@ -89,6 +89,11 @@ public final class HukzService {
         }
     }
 
+    /** Closes the servers and connections this instance opened (after Camel has stopped). */
+    public void close() {
+        infrastructure.close();
+    }
+
     public HukzConfig config() {
         return config;
     }

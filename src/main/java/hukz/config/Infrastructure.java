@@ -133,7 +133,7 @@ public final class Infrastructure implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         for (int i = opened.size() - 1; i >= 0; i--) {
             try {
                 opened.get(i).close();
