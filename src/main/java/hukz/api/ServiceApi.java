@@ -48,6 +48,10 @@ public final class ServiceApi {
 
     public void ready(Exchange exchange) {
         ObjectNode errors = Json.object();
+        // The HTTP server answers while Camel is still adding the other routes: not ready until all are up.
+        if (!exchange.getContext().getStatus().isStarted()) {
+            errors.put("service", "starting");
+        }
         String database = databaseProblem();
         if (database != null) {
             errors.put("database", database);

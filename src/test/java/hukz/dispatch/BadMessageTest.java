@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.TestHukz;
+import hukz.support.TestNats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * ingest, and never leaves a delivery that cannot be logged. Runs on a nats-server that carries 8 MB messages.
  */
 class BadMessageTest {
-    static LargePayloadNats server;
+    static TestNats server;
     static TestHukz hukz;
     static NatsPublisher nats;
     Receiver receiver;
@@ -38,7 +39,7 @@ class BadMessageTest {
 
     @BeforeAll
     static void start() {
-        server = LargePayloadNats.start();
+        server = TestNats.start("-c", TestNats.configFile("max_payload: 8MB\nmax_pending: 64MB\n"));
         hukz = TestHukz.start(Map.of("nats_url", server.url()));
         nats = new NatsPublisher(server.url());
     }

@@ -59,6 +59,17 @@ public final class TestNats implements AutoCloseable {
         }
     }
 
+    /** A nats-server configuration file with these lines, for options that have no command-line flag. */
+    public static String configFile(String lines) {
+        try {
+            Path conf = Files.createTempFile("hukz-test-nats", ".conf");
+            Files.writeString(conf, lines);
+            return conf.toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String url() {
         return "nats://127.0.0.1:" + port;
     }

@@ -57,7 +57,13 @@ final class HukzSystem implements SystemUnderTest {
             throw new IllegalStateException("hukz did not become ready; see " + env.procs.log(label));
         }
         double readySec = (System.nanoTime() - t0) / 1e9;
-        register(env, "http://127.0.0.1:" + port, subject, hooks);
+        try {
+            register(env, "http://127.0.0.1:" + port, subject, hooks);
+        } catch (Exception | Error failed) {
+            // a hukz left running would stay in the queue group and take half of every later run's messages
+            env.procs.stop(p, 30);
+            throw failed;
+        }
         return new Running(p, database, port, readySec);
     }
 
