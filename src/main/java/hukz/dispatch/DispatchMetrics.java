@@ -18,7 +18,7 @@ public final class DispatchMetrics {
     public DispatchMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.messages = Counter.builder("hukz_messages_consumed").description("NATS messages taken").register(registry);
-        this.deliveries = Counter.builder("hukz_deliveries_created").description("deliveries stored").register(registry);
+        this.deliveries = Counter.builder("hukz_deliveries_stored").description("deliveries created (stored as pending)").register(registry);
         this.dropped = Counter.builder("hukz_messages_dropped").description("messages dropped because the ingest queue was full")
                 .register(registry);
         this.attemptDuration = Timer.builder("hukz_attempt_duration").description("duration of one attempt")
