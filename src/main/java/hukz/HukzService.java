@@ -4,6 +4,7 @@ import hukz.config.ConfigException;
 import hukz.config.HukzBeans;
 import hukz.config.HukzConfig;
 import hukz.config.Infrastructure;
+import hukz.dispatch.RetrySchedule;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -65,7 +66,7 @@ public final class HukzService {
 
     /** Retries are looked for at least as often as half the shortest retry step, between 50 ms and 1 s. */
     static long pollMillis(HukzConfig config) {
-        long half = config.retrySchedule().stream().mapToLong(d -> d.toMillis()).min().orElse(1000) / 2;
+        long half = new RetrySchedule(config.retrySchedule()).shortestStep().toMillis() / 2;
         return Math.max(50, Math.min(1000, half));
     }
 

@@ -58,10 +58,6 @@ public final class BatchQueue<T> {
         return false;
     }
 
-    public int size() {
-        return queue.size();
-    }
-
     private void drain() {
         List<T> batch = new ArrayList<>(maxBatch);
         while (accepting || !queue.isEmpty()) {

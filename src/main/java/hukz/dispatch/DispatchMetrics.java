@@ -25,10 +25,6 @@ public final class DispatchMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     public void messageConsumed() {
         messages.increment();
     }
