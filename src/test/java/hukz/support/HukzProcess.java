@@ -1,20 +1,32 @@
 package hukz.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * hukz as its own JVM process (the real main class, configured through HUKZ_ environment variables), for
- * tests that kill it: {@link #kill()} is SIGKILL, {@link #terminate()} SIGTERM.
+ * tests that kill it: {@link #kill()} is SIGKILL, {@link #terminate()} SIGTERM. It runs in a working
+ * directory of its own holding only application.properties and routes/, with no HUKZ_ variable of the
+ * shell, so the repository's config.yml and the developer's environment cannot change what is tested.
+ * Processes still alive when the test JVM exits are killed by a shutdown hook.
  */
 public final class HukzProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     public final Api api;
+
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "hukz-process-reaper"));
+    }
 
     private HukzProcess(Process process, Path log, int port) {
         this.process = process;
@@ -23,14 +35,21 @@ public final class HukzProcess implements AutoCloseable {
     }
 
     public static HukzProcess start(Map<String, String> config) {
+        return start(config, workingDirectory());
+    }
+
+    /** Starts {@code hukz.Hukz} in {@code directory} (which must hold application.properties and routes/). */
+    public static HukzProcess start(Map<String, String> config, Path directory) {
         try {
             Path log = Files.createTempFile("hukz-process", ".log");
             ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
-                    .directory(new File(System.getProperty("user.dir")))
+                    .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
+            pb.environment().keySet().removeIf(name -> name.toUpperCase(Locale.ROOT).startsWith("HUKZ_"));
+            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(Locale.ROOT), v));
             HukzProcess p = new HukzProcess(pb.start(), log, Integer.parseInt(config.get("server_port")));
+            LIVE.add(p.process);
             try {
                 p.api.awaitReady(p.process::isAlive);
             } catch (AssertionError e) {
@@ -38,6 +57,24 @@ public final class HukzProcess implements AutoCloseable {
                 throw new AssertionError(e.getMessage() + "\n" + p.output(), e);
             }
             return p;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh directory with the project's application.properties and routes/, and no config file. */
+    public static Path workingDirectory() {
+        try {
+            Path project = Path.of(System.getProperty("user.dir"));
+            Path dir = Files.createTempDirectory("hukz-process-cwd");
+            Files.copy(project.resolve("application.properties"), dir.resolve("application.properties"));
+            Path routes = Files.createDirectory(dir.resolve("routes"));
+            try (Stream<Path> files = Files.list(project.resolve("routes"))) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, routes.resolve(f.getFileName()));
+                }
+            }
+            return dir;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -67,6 +104,11 @@ public final class HukzProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Whether the process has not exited yet. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     private void await() {
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -75,6 +117,10 @@ public final class HukzProcess implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (!process.isAlive()) {
+                LIVE.remove(process);
+            }
         }
     }
 
