@@ -100,6 +100,15 @@ public final class HukzProcess implements AutoCloseable {
         await();
     }
 
+    /** Sends SIGTERM and returns at once; {@link #awaitExit()} then waits for the process to end. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
+    public void awaitExit() {
+        await();
+    }
+
     public int exitCode() {
         return process.exitValue();
     }
