@@ -2,6 +2,7 @@ package hukz.dispatch;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import hukz.support.Cleanup;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.TestHukz;
@@ -46,9 +47,7 @@ class BadMessageTest {
 
     @AfterAll
     static void stop() {
-        nats.close();
-        hukz.close();
-        server.close();
+        Cleanup.closeAll(nats, hukz, server);
     }
 
     @BeforeEach

@@ -71,8 +71,10 @@ class PrivateAddressGuardTest {
             Api.Response created = hukz.api.post("/webhooks", "{\"url\":\"https://93.184.216.34/hook\",\"event_ids\":[" + ev + "]}");
             long id = created.id();
             Sql.execute(hukz.database(), "UPDATE webhooks SET url = '" + receiver.url().replace("127.0.0.1", "localhost") + "' WHERE id = " + id);
-            // the routing table notices the change within a second
-            await().pollDelay(Duration.ofMillis(1100)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            // A change through this instance's API makes it reload its routing table at the next message, so
+            // the SQL update above is seen without waiting for the once-a-second version check.
+            hukz.api.createEvent("guard.attempt.reload");
+            double refusedBefore = refusedAttempts();
             nats.publish("guard.attempt", "{\"x\":1}");
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     hukz.api.get("/webhooks/logs?webhook_id=" + id).json().get("total").asInt() >= 1);
@@ -80,6 +82,14 @@ class PrivateAddressGuardTest {
             assertThat(log.get("response_status_code").asInt()).isZero();
             assertThat(log.get("error").asText()).contains("refused").contains("loopback");
             assertThat(receiver.count()).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> refusedAttempts() == refusedBefore + 1);
         }
+    }
+
+    /** hukz_attempts_total{outcome="refused"}, 0 before the first refusal. */
+    private static double refusedAttempts() {
+        return hukz.api.get("/metrics").text().lines()
+                .filter(l -> l.startsWith("hukz_attempts_total{") && l.contains("outcome=\"refused\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }
