@@ -212,7 +212,7 @@ class AuthAndErrorsTest {
     }
 
     @ParameterizedTest(name = "id {0}")
-    @ValueSource(strings = {"987654", "9223372036854775807"})
+    @ValueSource(strings = {"987654", "9223372036854775807", "0", "-1", "-9223372036854775808"})
     void unknownIdIs404RecordNotFound(String id) {
         unchangedAll(hukz, () -> {
             for (String route : idPaths(id)) {
