@@ -151,8 +151,12 @@ class BadMessageTest {
 
     @Test
     void messageOfTwoMegabytesIsSkipped() {
-        byte[] huge = ("\"" + "x".repeat(2 * 1024 * 1024) + "\"").getBytes(StandardCharsets.UTF_8);
+        String marker = "oversized-payload-marker-";
+        byte[] huge = ("\"" + marker.repeat(2 * 1024 * 1024 / marker.length()) + "\"").getBytes(StandardCharsets.UTF_8);
         skippedThenFollowUp("byte limit", huge);
+        assertThat(log.events()).as("logged without its payload")
+                .noneMatch(e -> e.getFormattedMessage().contains(marker) || e.getThrowableProxy() != null
+                        && String.valueOf(e.getThrowableProxy().getMessage()).contains(marker));
     }
 
     @Test
