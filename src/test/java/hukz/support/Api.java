@@ -118,7 +118,12 @@ public final class Api {
 
     /** Waits for /health/ready to answer 200, while {@code alive} holds (a process that exits fails at once). */
     void awaitReady(java.util.function.BooleanSupplier alive) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        awaitReady(alive, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #awaitReady(java.util.function.BooleanSupplier)}, waiting at most {@code within}. */
+    void awaitReady(java.util.function.BooleanSupplier alive, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             if (!alive.getAsBoolean()) {
                 throw new AssertionError("hukz at " + base + " exited before it was ready");
@@ -142,6 +147,6 @@ public final class Api {
                 return;
             }
         }
-        throw new AssertionError("hukz at " + base + " not ready within 30s");
+        throw new AssertionError("hukz at " + base + " not ready within " + within);
     }
 }

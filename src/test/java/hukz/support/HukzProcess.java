@@ -3,6 +3,7 @@ package hukz.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +41,14 @@ public final class HukzProcess implements AutoCloseable {
 
     /** Starts {@code hukz.Hukz} in {@code directory} (which must hold application.properties and routes/). */
     public static HukzProcess start(Map<String, String> config, Path directory) {
+        return start(config, directory, Integer.parseInt(config.get("server_port")), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Starts {@code hukz.Hukz} in {@code directory} with only {@code config} as HUKZ_ variables (none: the
+     * directory's config file alone), its API on {@code port}, waiting up to {@code readyWithin} for readiness.
+     */
+    public static HukzProcess start(Map<String, String> config, Path directory, int port, Duration readyWithin) {
         try {
             Path log = Files.createTempFile("hukz-process", ".log");
             ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
@@ -48,10 +57,10 @@ public final class HukzProcess implements AutoCloseable {
                     .redirectOutput(log.toFile());
             pb.environment().keySet().removeIf(name -> name.toUpperCase(Locale.ROOT).startsWith("HUKZ_"));
             config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(Locale.ROOT), v));
-            HukzProcess p = new HukzProcess(pb.start(), log, Integer.parseInt(config.get("server_port")));
+            HukzProcess p = new HukzProcess(pb.start(), log, port);
             LIVE.add(p.process);
             try {
-                p.api.awaitReady(p.process::isAlive);
+                p.api.awaitReady(p.process::isAlive, readyWithin);
             } catch (AssertionError e) {
                 p.kill();
                 throw new AssertionError(e.getMessage() + "\n" + p.output(), e);
