@@ -2,6 +2,7 @@ package hukz.config;
 
 import hukz.support.HukzProcess;
 import hukz.support.NatsPublisher;
+import hukz.support.Reaper;
 import hukz.support.Receiver;
 import hukz.support.TestNats;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,7 @@ class EmbeddedStartTest {
 
             List<ProcessHandle> servers = childServers(hukz.pid());
             assertThat(servers).as("the nats-server and postgres it started").isNotEmpty();
+            servers.forEach(server -> Reaper.record(server.pid()));
             hukz.terminate();
             for (ProcessHandle server : servers) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !server.isAlive());

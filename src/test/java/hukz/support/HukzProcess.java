@@ -59,6 +59,7 @@ public final class HukzProcess implements AutoCloseable {
             config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(Locale.ROOT), v));
             HukzProcess p = new HukzProcess(pb.start(), log, port);
             LIVE.add(p.process);
+            Reaper.record(p.pid());
             try {
                 p.api.awaitReady(p.process::isAlive, readyWithin);
             } catch (AssertionError e) {

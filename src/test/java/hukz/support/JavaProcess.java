@@ -35,6 +35,7 @@ public final class JavaProcess implements AutoCloseable {
             pb.environment().keySet().removeIf(name -> name.toUpperCase(java.util.Locale.ROOT).startsWith("HUKZ_"));
             Process p = pb.start();
             LIVE.add(p);
+            Reaper.record(p.pid());
             return new JavaProcess(p, output);
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -58,6 +58,7 @@ public final class TestNats implements AutoCloseable {
             Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(new File(store.toFile(), "server.log")).start();
             LIVE.add(p);
+            Reaper.record(p.pid());
             TestNats nats = new TestNats(p, port, store);
             try {
                 nats.awaitListening();
