@@ -29,7 +29,9 @@ public final class WebhookApi {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,255}");
     private static final Pattern SPACE_ID = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "host", "content-length", "transfer-encoding",
-            "connection", "user-agent", "te", "upgrade", "trailer", "expect", "keep-alive", "proxy-connection");
+            "connection", "user-agent", "te", "upgrade", "trailer", "expect", "keep-alive", "proxy-connection",
+            // The HTTP client would compress the body while the signature covers it uncompressed.
+            "content-encoding");
 
     private final ApiRequest requests;
     private final WebhookStore webhooks;

@@ -7,6 +7,9 @@ import hukz.api.EventApi;
 import hukz.api.LogApi;
 import hukz.api.ServiceApi;
 import hukz.api.WebhookApi;
+import hukz.api.http.GuardedVertx;
+import hukz.api.http.HttpGuard;
+import hukz.api.http.HttpLimits;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.DeliveryHeaderFilter;
@@ -78,6 +81,8 @@ public final class HukzBeans {
         AttemptRecorder recorder = new AttemptRecorder(deliveries, webhooks, directory, metrics);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
+        // The API server's Vert.x: platform-http takes it from the registry and builds its server on it.
+        main.bind("vertx", GuardedVertx.create(new HttpGuard(HttpLimits.fromSystemProperties(), config.apiToken())));
         main.bind("http", httpComponent(config, guard));
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics));
         main.bind("attempt", attempt);
