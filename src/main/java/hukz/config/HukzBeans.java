@@ -19,6 +19,7 @@ import hukz.dispatch.DispatchLifecycle;
 import hukz.dispatch.Ingest;
 import hukz.dispatch.IngestQueue;
 import hukz.dispatch.JetStreamIngest;
+import hukz.dispatch.NatsInboundHeaders;
 import hukz.dispatch.ResponseLimits;
 import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
@@ -36,6 +37,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.Main;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -96,6 +98,10 @@ public final class HukzBeans {
         main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs));
         main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
         main.bind("natsConnection", nats);
+        // A message's own headers never reach the exchange, except those hukz reads (see NatsInboundHeaders).
+        NatsComponent natsComponent = new NatsComponent();
+        natsComponent.setHeaderFilterStrategy(new NatsInboundHeaders());
+        main.bind("nats", natsComponent);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
         IngestQueue ingestQueue = new IngestQueue(INGEST_QUEUE_CAPACITY, metrics);
         main.bind("ingestQueue", ingestQueue);
