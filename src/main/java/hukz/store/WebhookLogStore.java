@@ -4,6 +4,8 @@ import hukz.Json;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,35 +20,79 @@ public final class WebhookLogStore {
         this.db = db;
     }
 
+    /**
+     * One page, newest first, and the exact number of matching rows. The page's ids come from an index-only
+     * scan of webhook_logs_user_time (skipping the offset there, not in the table); the total is the sum of
+     * the webhook_log_counts hours inside the range plus the rows of the partial hours at its ends.
+     */
     public Page<WebhookLog> list(LogQuery q) {
-        StringBuilder where = new StringBuilder(" FROM webhook_logs WHERE created_by_id = ? AND tags @> ?::jsonb");
-        List<Object> params = new ArrayList<>();
-        params.add(q.userId());
-        params.add(q.list().tagsJson());
+        SqlFilter rows = new SqlFilter();
+        rows.add("created_by_id = ?", q.userId());
+        String tags = q.list().tagsJson();
+        if (tags == null || !tags.equals("{}")) {
+            rows.add("tags @> ?::jsonb", tags);
+        }
         if (q.event() != null) {
-            where.append(" AND event = ?");
-            params.add(q.event());
+            rows.add("event = ?", q.event());
         }
         if (q.webhookId() != null) {
-            where.append(" AND webhook_id = ?");
-            params.add(q.webhookId());
+            rows.add("webhook_id = ?", q.webhookId());
         }
+        SqlFilter counters = rows.copy();
         if (q.success() != null) {
-            where.append(q.success() ? " AND response_status_code BETWEEN 200 AND 299" : " AND response_status_code NOT BETWEEN 200 AND 299");
+            rows.add(q.success() ? "response_status_code BETWEEN 200 AND 299" : "response_status_code NOT BETWEEN 200 AND 299");
+            counters.add(q.success() ? "success" : "NOT success");
         }
-        if (q.since() != null) {
-            where.append(" AND created_at >= ?");
-            params.add(q.since());
+        // PostgreSQL keeps microseconds: the bounds are cut to them first, so the rows and the total agree.
+        Instant since = q.since() == null ? null : q.since().truncatedTo(ChronoUnit.MICROS);
+        Instant until = q.until() == null ? null : q.until().truncatedTo(ChronoUnit.MICROS);
+        long total = total(rows, counters, since, until == null ? null : until.plus(1, ChronoUnit.MICROS));
+        if (since != null) {
+            rows.add("created_at >= ?", since);
         }
-        if (q.until() != null) {
-            where.append(" AND created_at <= ?");
-            params.add(q.until());
+        if (until != null) {
+            rows.add("created_at <= ?", until);
         }
-        long total = db.queryLong("SELECT count(*)" + where, params.toArray());
-        params.add(q.list().limit());
-        params.add(q.list().offset());
-        return new Page<>(total, db.query("SELECT " + COLUMNS + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                WebhookLogStore::map, params.toArray()));
+        List<WebhookLog> page = db.query("SELECT " + COLUMNS + " FROM webhook_logs WHERE id IN (SELECT id FROM webhook_logs WHERE "
+                + rows.sql() + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC",
+                WebhookLogStore::map, rows.params(q.list().limit(), (long) q.list().offset()));
+        return new Page<>(total, page);
+    }
+
+    /** Rows in [from, to) (either end open when null) that match: full hours from the counters, partial hours counted. */
+    private long total(SqlFilter rows, SqlFilter counters, Instant from, Instant to) {
+        Instant fullFrom = from == null ? null : ceilHour(from);
+        Instant fullTo = to == null ? null : to.truncatedTo(ChronoUnit.HOURS);
+        if (fullFrom != null && fullTo != null && !fullFrom.isBefore(fullTo)) {
+            return countRows(rows, from, to);
+        }
+        SqlFilter full = counters.copy();
+        if (fullFrom != null) {
+            full.add("hour >= ?", fullFrom);
+        }
+        if (fullTo != null) {
+            full.add("hour < ?", fullTo);
+        }
+        long total = db.queryLong("SELECT coalesce(sum(n), 0) FROM webhook_log_counts WHERE " + full.sql(), full.params());
+        if (from != null && from.isBefore(fullFrom)) {
+            total += countRows(rows, from, fullFrom);
+        }
+        if (to != null && fullTo.isBefore(to)) {
+            total += countRows(rows, fullTo, to);
+        }
+        return total;
+    }
+
+    private long countRows(SqlFilter rows, Instant from, Instant to) {
+        SqlFilter range = rows.copy();
+        range.add("created_at >= ?", from);
+        range.add("created_at < ?", to);
+        return db.queryLong("SELECT count(*) FROM webhook_logs WHERE " + range.sql(), range.params());
+    }
+
+    private static Instant ceilHour(Instant t) {
+        Instant floor = t.truncatedTo(ChronoUnit.HOURS);
+        return floor.equals(t) ? t : floor.plus(1, ChronoUnit.HOURS);
     }
 
     public List<WebhookLog> forDelivery(long deliveryId) {
