@@ -8,6 +8,7 @@ import hukz.api.LogApi;
 import hukz.api.ServiceApi;
 import hukz.api.StatsApi;
 import hukz.api.WebhookApi;
+import hukz.console.ConsoleFiles;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.DeliveryHeaderFilter;
@@ -92,6 +93,7 @@ public final class HukzBeans {
         main.bind("logApi", new LogApi(requests, logs));
         main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs));
         main.bind("statsApi", new StatsApi(requests, new StatsStore(db)));
+        main.bind("consoleFiles", new ConsoleFiles());
         main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
         main.bind("natsConnection", nats);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
