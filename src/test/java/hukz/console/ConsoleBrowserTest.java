@@ -15,11 +15,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -140,8 +142,8 @@ class ConsoleBrowserTest {
     @Order(2)
     void asksForTheUserIdThenShowsTheOverview() {
         go("");
-        type("#user-id", "1");
-        el("#login-submit").click();
+        // the keyboard alone: type the id, press Enter
+        type("#user-id", "1" + Keys.ENTER);
         assertThat(el("#stat-pending").getText()).isEqualTo("0");
         assertThat(browser.executeScript("return sessionStorage.getItem('hukz.user')")).isEqualTo("1");
         assertThat(browser.getCurrentUrl()).doesNotContain("user");
@@ -270,6 +272,24 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(11)
+    void worksWithTheKeyboardAlone() {
+        go("#/");
+        el("#stat-delivered");
+        browser.executeScript("document.activeElement.blur()");
+        Actions keys = new Actions(browser);
+        String focused = "";
+        for (int i = 0; i < 15 && !focused.equals("Logs"); i++) {
+            keys.sendKeys(Keys.TAB).perform();
+            focused = (String) browser.executeScript("return document.activeElement.textContent.trim()");
+        }
+        assertThat(focused).as("Tab reaches the Logs link").isEqualTo("Logs");
+        keys.sendKeys(Keys.ENTER).perform();
+        wait.until(ExpectedConditions.urlContains("#/logs"));
+        el("#logs-results .log-status");
+    }
+
+    @Test
+    @Order(12)
     void darkModeFollowsTheSystem() {
         browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
         go("#/");
@@ -281,7 +301,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void at390PixelsNoPageScrollsSideways() {
         browser.manage().window().setSize(new Dimension(390, 844));
         for (String page : List.of("#/", "#/events", "#/webhooks", "#/webhooks/" + webhookId, "#/deliveries", "#/deliveries/1", "#/logs")) {
@@ -298,14 +318,14 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void noJavaScriptErrors() {
         assertThat(newJsErrors()).isEmpty();
         assertThat(jsErrors).isEmpty();
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void everyApiErrorIsShownInWords() {
         go("#/events/new");
         type("#event-subject", "post created!");

@@ -1,6 +1,6 @@
 // The console's shell: sign-in, hash routes (#/deliveries?status=failed), and the live refresh of the page shown.
 import { session } from './api.js';
-import { clearError, showError } from './ui.js';
+import { clearError, hideNotice, showError } from './ui.js';
 import { overview } from './overview.js';
 import { eventsPage, eventPage } from './events.js';
 import { webhooksPage, webhookPage } from './webhooks.js';
@@ -22,6 +22,8 @@ const routes = [
 ];
 
 let current = null; // {refresh, timer}
+// A notice ("Webhook #3 created.") survives the move the console itself makes after an action, not the next one.
+let keepNotice = false;
 let renderId = 0;
 
 function parseHash() {
@@ -34,7 +36,13 @@ function parseHash() {
 export function navigate(path, params) {
   const q = params ? new URLSearchParams(Object.entries(params).filter(([, v]) => v !== '' && v != null)).toString() : '';
   const hash = `#${path}${q ? `?${q}` : ''}`;
-  if (location.hash === hash) render(); else location.hash = hash;
+  keepNotice = true;
+  if (location.hash === hash) {
+    keepNotice = false;
+    render();
+  } else {
+    location.hash = hash;
+  }
 }
 
 function stop() {
@@ -108,6 +116,8 @@ function start() {
     navigate('/');
   });
   window.addEventListener('hashchange', () => {
+    if (!keepNotice) hideNotice();
+    keepNotice = false;
     render();
     document.getElementById('main').focus({ preventScroll: true });
   });

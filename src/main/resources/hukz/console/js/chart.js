@@ -34,7 +34,9 @@ export function attemptsChart(buckets) {
   const labels = [0, Math.floor(buckets.length / 2), buckets.length - 1];
   for (const i of new Set(labels)) {
     if (!buckets[i]) continue;
-    const t = svg('text', { x: left + i * slot, y: height - 6 });
+    const anchor = i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle';
+    const x = anchor === 'end' ? width : left + i * slot + slot / 2;
+    const t = svg('text', { x, y: height - 6, 'text-anchor': anchor });
     t.textContent = new Date(buckets[i].start).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
     root.append(t);
   }

@@ -80,7 +80,8 @@ export async function deliveryPage(view, { id }) {
       h('dt', {}, 'Webhook'), h('dd', {}, h('a', { href: `#/webhooks/${d.webhook_id}` }, `#${d.webhook_id}`)),
       h('dt', {}, 'Created'), h('dd', {}, time(d.created_at)),
       h('dt', {}, 'Next attempt'), h('dd', {}, time(d.next_attempt_at)),
-      h('dt', {}, 'Body sent'), h('dd', {}, h('pre', {}, pretty(d.data))))));
+      h('dt', {}, 'Body sent'), h('dd', {}, h('details', {}, h('summary', {}, `${JSON.stringify(d.data).length} bytes`),
+        h('pre', {}, pretty(d.data)))))));
     attempts.replaceChildren(...(d.attempts.length === 0 ? [h('p', {}, 'No attempt yet.')] : d.attempts.map((a) => {
       const ok = a.response_status_code >= 200 && a.response_status_code < 300;
       return h('article', { class: `attempt ${ok ? 'ok' : 'bad'}`, 'data-attempt': String(a.attempt) },

@@ -45,6 +45,10 @@ export function clearError() {
 }
 
 let noticeTimer;
+export function hideNotice() {
+  noticeBox().hidden = true;
+}
+
 export function notice(text) {
   const box = noticeBox();
   box.textContent = text;
