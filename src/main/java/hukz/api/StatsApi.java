@@ -18,6 +18,8 @@ import java.time.temporal.ChronoUnit;
 public final class StatsApi {
     public static final int MAX_BUCKETS = 1440;
     static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private final ApiRequest requests;
     private final StatsStore stats;
 
@@ -33,6 +35,8 @@ public final class StatsApi {
         until = (until == null ? Instant.now() : until).truncatedTo(ChronoUnit.MICROS);
         Instant since = ApiRequest.instantParam(exchange, "since");
         since = (since == null ? until.minus(DEFAULT_WINDOW) : since).truncatedTo(ChronoUnit.MICROS);
+        inRange(since, "since");
+        inRange(until, "until");
         if (!since.isBefore(until)) {
             throw ApiException.badParam("since", "since must be before until");
         }
@@ -57,6 +61,13 @@ public final class StatsApi {
         root.put("pending", pending.count());
         root.put("oldest_pending_age_s", pending.oldestAgeSeconds());
         ApiResponses.write(exchange, 200, root);
+    }
+
+    /** PostgreSQL's timestamps end long before Java's: a time it cannot hold is the caller's mistake, not the database's. */
+    private static void inRange(Instant t, String name) {
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw ApiException.badParam(name, name + " must be between the years 1 and 9999");
+        }
     }
 
     static Duration bucketSize(String text) {

@@ -36,4 +36,11 @@ final class SqlFilter {
         all.addAll(Arrays.asList(more));
         return all.toArray();
     }
+
+    /** {@code first} (bound to placeholders before the WHERE clause), then the bound values. */
+    Object[] paramsAfter(Object... first) {
+        List<Object> all = new ArrayList<>(Arrays.asList(first));
+        all.addAll(params);
+        return all.toArray();
+    }
 }

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,17 +45,73 @@ public final class WebhookLogStore {
         // PostgreSQL keeps microseconds: the bounds are cut to them first, so the rows and the total agree.
         Instant since = q.since() == null ? null : q.since().truncatedTo(ChronoUnit.MICROS);
         Instant until = q.until() == null ? null : q.until().truncatedTo(ChronoUnit.MICROS);
-        long total = total(rows, counters, since, until == null ? null : until.plus(1, ChronoUnit.MICROS));
+        Instant end = until == null ? null : until.plus(1, ChronoUnit.MICROS);
+        long total = total(rows, counters, since, end);
+        long offset = q.list().offset();
+        SqlFilter page = rows.copy();
         if (since != null) {
-            rows.add("created_at >= ?", since);
+            page.add("created_at >= ?", since);
         }
         if (until != null) {
-            rows.add("created_at <= ?", until);
+            page.add("created_at <= ?", until);
         }
-        List<WebhookLog> page = db.query("SELECT " + COLUMNS + " FROM webhook_logs WHERE id IN (SELECT id FROM webhook_logs WHERE "
-                + rows.sql() + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC",
-                WebhookLogStore::map, rows.params(q.list().limit(), (long) q.list().offset()));
-        return new Page<>(total, page);
+        if (offset >= DEEP_PAGE) {
+            Skip skip = skipWholeHours(rows, counters, since, end, offset);
+            if (skip.before() != null) {
+                page.add("created_at < ?", skip.before());
+                offset -= skip.rows();
+            }
+        }
+        List<WebhookLog> nodes = db.query("SELECT " + COLUMNS + " FROM webhook_logs WHERE id IN (SELECT id FROM webhook_logs WHERE "
+                + page.sql() + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC",
+                WebhookLogStore::map, page.params(q.list().limit(), offset));
+        return new Page<>(total, nodes);
+    }
+
+    /** From this offset on, a page starts by jumping over whole hours (counted in webhook_log_counts) instead of rows. */
+    static final long DEEP_PAGE = 2000;
+
+    /** The newest {@code rows} matching rows are exactly those at or after {@code before}; null before: nothing skipped. */
+    record Skip(Instant before, long rows) {
+    }
+
+    /**
+     * How many rows a deep page can jump over without reading them: the rows of the partial hour at the range's
+     * newest end, then whole hours, newest first, as long as they all lie before the offset. The page then reads
+     * only rows older than the last hour skipped, with the offset that is left.
+     */
+    private Skip skipWholeHours(SqlFilter rows, SqlFilter counters, Instant from, Instant to, long offset) {
+        Instant fullFrom = from == null ? null : ceilHour(from);
+        Instant fullTo = to == null ? null : to.truncatedTo(ChronoUnit.HOURS);
+        if (fullFrom != null && fullTo != null && !fullFrom.isBefore(fullTo)) {
+            return new Skip(null, 0);
+        }
+        long skipped = 0;
+        Instant before = null;
+        if (to != null && fullTo.isBefore(to)) {
+            skipped = countRows(rows, fullTo, to);
+            if (skipped > offset) {
+                return new Skip(null, 0);
+            }
+            before = fullTo;
+        }
+        SqlFilter full = counters.copy();
+        if (fullFrom != null) {
+            full.add("hour >= ?", fullFrom);
+        }
+        if (fullTo != null) {
+            full.add("hour < ?", fullTo);
+        }
+        List<long[]> hours = db.query("SELECT extract(epoch FROM hour)::bigint, sum(n)::bigint FROM webhook_log_counts WHERE " + full.sql()
+                + " GROUP BY hour ORDER BY hour DESC", rs -> new long[]{rs.getLong(1), rs.getLong(2)}, full.params());
+        for (long[] hour : hours) {
+            if (skipped + hour[1] > offset) {
+                break;
+            }
+            skipped += hour[1];
+            before = Instant.ofEpochSecond(hour[0]);
+        }
+        return new Skip(before, skipped);
     }
 
     /** Rows in [from, to) (either end open when null) that match: full hours from the counters, partial hours counted. */

@@ -116,5 +116,8 @@ DROP INDEX webhook_logs_user;
 -- GET /deliveries?message_id= (what a receiver quotes), and a caller's pending deliveries for /stats.
 CREATE INDEX deliveries_message ON deliveries (message_id);
 CREATE INDEX deliveries_pending ON deliveries (webhook_id, created_at) WHERE status = 'pending';
--- Pages of GET /deliveries newest first, filters read from the index.
+-- Pages of GET /deliveries newest first, filters read from the index; by status, a rare status (failed)
+-- is found without walking past the common ones.
 CREATE INDEX deliveries_list ON deliveries (id DESC) INCLUDE (webhook_id, event, status);
+CREATE INDEX deliveries_status ON deliveries (status, id DESC);
+CREATE INDEX deliveries_event ON deliveries (event, id DESC);

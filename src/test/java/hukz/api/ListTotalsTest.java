@@ -107,6 +107,40 @@ class ListTotalsTest {
         throw new AssertionError("more than 20 pages for " + query);
     }
 
+    /**
+     * Pages deep enough to start by jumping over whole hours (from offset 2,000) hold exactly the rows that
+     * ordering all matching rows gives, for every filter and range, at the hours' edges too.
+     */
+    @Test
+    void deepPagesHoldTheRowsOrderingGives() {
+        // user 5: 6,000 attempts over 10 hours, one every 6 s, several in the same microsecond at times
+        Sql.execute(hukz.database(), "INSERT INTO webhook_logs (created_at, created_by_id, event, url, response_status_code, tags, "
+                + "webhook_id, attempt, duration_ms) SELECT '" + T0 + "'::timestamptz + (i / 2 * 2) * interval '6 seconds', 5, "
+                + "CASE WHEN i % 3 = 0 THEN 'totals.two' ELSE 'totals.one' END, 'http://x', CASE WHEN i % 4 = 0 THEN 500 ELSE 200 END, "
+                + "CASE WHEN i % 2 = 0 THEN '{\"team\":\"core\"}'::jsonb ELSE '{\"team\":\"edge\"}'::jsonb END, " + hookA + ", 1, i "
+                + "FROM generate_series(0, 5999) i");
+        String[][] cases = {
+            {"", ""},
+            {"status=failed", "AND response_status_code NOT BETWEEN 200 AND 299"},
+            {"tag=team:core", "AND tags @> '{\"team\":\"core\"}'"},
+            {"since=" + at(30, 3) + "&until=" + at(550, 0), "AND created_at >= '" + T0.plusSeconds(30 * 60 + 3) + "' AND created_at <= '"
+                    + T0.plusSeconds(550 * 60) + "'"},
+            {"until=" + at(480, 0), "AND created_at <= '" + T0.plusSeconds(480 * 60) + "'"},
+            {"event=totals.one&since=" + at(0, 1), "AND event = 'totals.one' AND created_at >= '" + T0.plusSeconds(1) + "'"},
+        };
+        for (String[] c : cases) {
+            for (int page : new int[]{21, 22, 30, 37, 45, 60}) {
+                String query = "/webhooks/logs?" + c[0] + "&limit=100&page=" + page;
+                List<String> ids = new ArrayList<>();
+                as(api, 5, "GET", query, null).json().get("nodes").forEach(n -> ids.add(n.get("id").asText()));
+                String expected = Sql.query(hukz.database(), "SELECT coalesce(string_agg(id::text, ',' ORDER BY created_at DESC, id DESC), '') "
+                        + "FROM (SELECT id, created_at FROM webhook_logs WHERE created_by_id = 5 " + c[1]
+                        + " ORDER BY created_at DESC, id DESC LIMIT 100 OFFSET " + (page - 1) * 100 + ") t");
+                assertThat(String.join(",", ids)).as(query).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void logTotalsFollowDeletedRows() {
         long before = as(api, 1, "GET", "/webhooks/logs", null).json().get("total").asLong();
