@@ -12,8 +12,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * GET /stats: attempts of the caller's webhooks per time bucket, and their pending deliveries, for a
- * dashboard. Buckets start at {@code since} (default: 24 hours before {@code until}, default now) and
- * cover [since, until).
+ * dashboard. Buckets start at {@code since} and cover [since, until); by default until is now and since
+ * is where the 24 hours up to now begin, on the hour (minute).
  */
 public final class StatsApi {
     public static final int MAX_BUCKETS = 1440;
@@ -34,7 +34,7 @@ public final class StatsApi {
         Instant until = ApiRequest.instantParam(exchange, "until");
         until = (until == null ? Instant.now() : until).truncatedTo(ChronoUnit.MICROS);
         Instant since = ApiRequest.instantParam(exchange, "since");
-        since = (since == null ? until.minus(DEFAULT_WINDOW) : since).truncatedTo(ChronoUnit.MICROS);
+        since = (since == null ? defaultSince(until, size) : since).truncatedTo(ChronoUnit.MICROS);
         inRange(since, "since");
         inRange(until, "until");
         if (!since.isBefore(until)) {
@@ -61,6 +61,15 @@ public final class StatsApi {
         root.put("pending", pending.count());
         root.put("oldest_pending_age_s", pending.oldestAgeSeconds());
         ApiResponses.write(exchange, 200, root);
+    }
+
+    /**
+     * The last 24 hours in buckets on the clock's hours (minutes): the last bucket is the one now is in, so a
+     * chart's bars start on the hour and the closed ones stay the same from one request to the next.
+     */
+    static Instant defaultSince(Instant until, Duration size) {
+        Instant floor = Instant.ofEpochSecond(Math.floorDiv(until.getEpochSecond(), size.toSeconds()) * size.toSeconds());
+        return floor.equals(until) ? until.minus(DEFAULT_WINDOW) : floor.minus(DEFAULT_WINDOW).plus(size);
     }
 
     /** PostgreSQL's timestamps end long before Java's: a time it cannot hold is the caller's mistake, not the database's. */

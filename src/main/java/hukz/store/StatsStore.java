@@ -18,6 +18,7 @@ public final class StatsStore {
     }
 
     private final Db db;
+    private final ClosedBuckets closed = new ClosedBuckets();
 
     public StatsStore(Db db) {
         this.db = db;
@@ -32,16 +33,31 @@ public final class StatsStore {
 
     /**
      * The buckets of {@code size} that start at {@code since} and cover [since, until), empty ones included.
-     * One index-only scan of webhook_logs_user_time; date_bin puts each attempt in its bucket without numeric
-     * arithmetic per row, and percentile_disc is the nearest-rank percentile of the bucket's durations.
+     * Closed buckets asked for before come from memory ({@link ClosedBuckets}); the rest, from the first one
+     * not remembered on, from one index-only scan of webhook_logs_user_time: date_bin puts each attempt in its
+     * bucket, and percentile_disc is the nearest-rank percentile of the bucket's durations.
      */
     public List<Bucket> buckets(long userId, Long webhookId, Instant since, Instant until, Duration size) {
         long seconds = size.toSeconds();
-        SqlFilter where = new SqlFilter().add("created_by_id = ?", userId).add("created_at >= ?", since).add("created_at < ?", until);
+        long count = bucketCount(since, until, size);
+        Instant now = Instant.now();
+        List<Bucket> buckets = new ArrayList<>();
+        for (long i = 0; i < count; i++) {
+            Bucket known = closed.get(new ClosedBuckets.Key(userId, webhookId, since.plusSeconds(i * seconds), seconds), now);
+            if (known == null) {
+                break;
+            }
+            buckets.add(known);
+        }
+        if (buckets.size() == count) {
+            return buckets;
+        }
+        Instant from = since.plusSeconds(buckets.size() * seconds);
+        SqlFilter where = new SqlFilter().add("created_by_id = ?", userId).add("created_at >= ?", from).add("created_at < ?", until);
         if (webhookId != null) {
             where.add("webhook_id = ?", webhookId);
         }
-        Map<Long, Bucket> found = new HashMap<>();
+        Map<Instant, Bucket> found = new HashMap<>();
         db.query("SELECT date_bin(?::interval, created_at, ?::timestamptz) AS b, "
                         + "count(*) FILTER (WHERE response_status_code BETWEEN 200 AND 299) AS delivered, count(*) AS attempts, "
                         + "percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50, "
@@ -51,15 +67,16 @@ public final class StatsStore {
                     Instant start = Db.instant(rs, "b");
                     long delivered = rs.getLong("delivered");
                     long attempts = rs.getLong("attempts");
-                    found.put(Duration.between(since, start).toSeconds() / seconds,
-                            new Bucket(start, delivered, attempts - delivered, attempts, rs.getInt("p50"), rs.getInt("p95")));
+                    found.put(start, new Bucket(start, delivered, attempts - delivered, attempts, rs.getInt("p50"), rs.getInt("p95")));
                     return null;
                 }, where.paramsAfter(seconds + " seconds", since));
-        List<Bucket> buckets = new ArrayList<>();
-        long count = bucketCount(since, until, size);
-        for (long i = 0; i < count; i++) {
-            Bucket b = found.get(i);
-            buckets.add(b != null ? b : new Bucket(since.plusSeconds(i * seconds), 0, 0, 0, null, null));
+        for (long i = buckets.size(); i < count; i++) {
+            Instant start = since.plusSeconds(i * seconds);
+            Bucket b = found.getOrDefault(start, new Bucket(start, 0, 0, 0, null, null));
+            if (ClosedBuckets.closed(start, size, now)) {
+                closed.put(new ClosedBuckets.Key(userId, webhookId, start, seconds), b, now);
+            }
+            buckets.add(b);
         }
         return buckets;
     }

@@ -98,8 +98,9 @@ class StatsApiTest {
         Instant first = Instant.parse(s.get("buckets").get(0).get("start").asText());
         Instant last = Instant.parse(s.get("buckets").get(23).get("start").asText());
         assertThat(Duration.between(first, last)).isEqualTo(Duration.ofHours(23));
-        // the last bucket ends at (about) now
-        assertThat(Duration.between(last, Instant.now())).isBetween(Duration.ofHours(1), Duration.ofHours(2));
+        // buckets on the clock's hours, the last one the hour now is in
+        assertThat(first.truncatedTo(ChronoUnit.HOURS)).isEqualTo(first);
+        assertThat(last).isEqualTo(Instant.now().truncatedTo(ChronoUnit.HOURS));
         assertThat(sum(s, "delivered")).isEqualTo(2);
         assertThat(sum(s, "failed_attempts")).isEqualTo(8);
         assertThat(sum(s, "attempts")).isEqualTo(10);
@@ -149,6 +150,22 @@ class StatsApiTest {
         assertThat(minutes.get("buckets").get(10).get("attempts").asLong()).isEqualTo(1);
         assertThat(minutes.get("buckets").get(11).get("attempts").asLong()).isZero();
         assertThat(minutes.get("buckets").get(59).get("start").asText()).isEqualTo("2026-01-01T00:59:00Z");
+    }
+
+    @Test
+    void theOpenBucketFollowsNewAttemptsWhileClosedOnesAreRemembered() {
+        Instant since = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(10, ChronoUnit.MINUTES);
+        // until is a minute past the one now is in, so the attempt below lands inside even if the minute turns
+        String range = "?bucket=1m&since=" + q(since) + "&until=" + q(since.plus(12, ChronoUnit.MINUTES));
+        insertLog(4, since.plusSeconds(30), 200, 7);
+        JsonNode before = stats(4, range).get("buckets");
+        assertThat(before.get(0).get("attempts").asLong()).isEqualTo(1);
+        assertThat(before.get(10).get("attempts").asLong()).isZero();
+        // an attempt now lands in the last bucket, which is still open
+        insertLog(4, Instant.now(), 500, 9);
+        JsonNode after = stats(4, range).get("buckets");
+        assertThat(after.get(0).get("attempts").asLong()).isEqualTo(1);
+        assertThat(sum(stats(4, range), "failed_attempts")).isEqualTo(1);
     }
 
     @Test
