@@ -197,7 +197,7 @@ class StatsApiTest {
         assertError(as(api, 1, "GET", "/stats?until=2026-13-01T00:00:00Z", null), 400, null, "until");
         assertError(as(api, 1, "GET", "/stats?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z", null), 400, null, "since");
         assertError(as(api, 1, "GET", "/stats?webhook_id=abc", null), 400, "Invalid ID", "");
-        assertError(as(api, 1, "GET", "/stats?since=-100000-01-01T00:00:00Z&until=-100000-01-01T01:00:00Z", null), 400, null, "since");
+        assertError(as(api, 1, "GET", "/stats?since=-100000-01-01T00:00:00Z&until=-100000-01-01T01:00:00Z", null), 400, null, null);
         assertError(as(api, 1, "GET", "/stats?since=%2B100000-01-01T00:00:00Z", null), 400, null, "since");
         assertError(api.send("GET", "/stats", null), 401, null, null);
         assertError(api.send("GET", "/stats", null, "X-User", "0"), 401, null, null);
