@@ -213,7 +213,10 @@ class ConsoleBrowserTest {
         assertThat(second.getText()).contains("200").contains("\"ok\": true");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("delivery-status"), "delivered"));
         assertThat(receiver.count()).isEqualTo(2);
+        // tall enough for both attempts in one picture
+        browser.manage().window().setSize(new Dimension(1280, 1900));
         screenshot("console-delivery.png");
+        browser.manage().window().setSize(new Dimension(1280, 900));
     }
 
     @Test
