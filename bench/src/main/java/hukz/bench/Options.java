@@ -12,7 +12,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
 
     static final String USAGE = """
             usage: bench/run.sh [options]
-              --scenarios s1,s2,s3,s4   which scenarios (default: all)
+              --scenarios s1,s2,...     which scenarios, s1..s7 (default: s1-s5; s6,s7 = noisy neighbours, on request)
               --systems hukz,baseline   which systems (default: both; they alternate within each scenario)
               --reps N                  repetitions; figures are the median over them (default 1)
               --quick                   smaller counts, for smoke checks
@@ -32,7 +32,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
             "--timeout", "--stall", "--inflight", "--pg-sync-commit", "--root", "--results");
 
     static Options parse(String[] args) {
-        List<String> scenarios = List.of("s1", "s2", "s3", "s4");
+        List<String> scenarios = List.of("s1", "s2", "s3", "s4", "s5");
         List<String> systems = List.of("hukz", "baseline");
         int reps = 1;
         boolean quick = false;
@@ -60,7 +60,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
                     }
                     String v = args[++i];
                     switch (a) {
-                        case "--scenarios" -> scenarios = list(v, List.of("s1", "s2", "s3", "s4"));
+                        case "--scenarios" -> scenarios = list(v, Scenario.names());
                         case "--systems" -> systems = list(v, List.of("hukz", "baseline"));
                         case "--reps" -> reps = positive(a, v);
                         case "--warmup" -> warmup = Integer.parseInt(v);
