@@ -18,7 +18,8 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --quick                   smaller counts, for smoke checks
               --warmup N                deliveries sent and awaited before measuring, per run (default 2000, quick 200; 0 = none)
               --jfr                     record hukz with JFR (profile settings) into the run's folder
-              --jvm-opts "..."          JVM options for both systems under test (default: none)
+              --jvm-opts "..."          JVM options for both systems under test (default: run.sh's lean ones,
+                                        "-Xms64m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=50"; "" = none)
               --timeout S               give up on a run after S seconds (default 600)
               --stall S                 give up when nothing moved for S seconds (default 30)
               --pg-sync-commit on|off   PostgreSQL synchronous_commit (default on, as PostgreSQL ships; off skips the
@@ -27,6 +28,8 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --root DIR                the hukz project root (default: the current directory)
               --results DIR             where results go (default: ROOT/bench/results)
             """;
+
+    static final List<String> LAUNCHER_JVM_OPTS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=50");
 
     private static final List<String> VALUED = List.of("--scenarios", "--systems", "--reps", "--warmup", "--jvm-opts",
             "--timeout", "--stall", "--inflight", "--pg-sync-commit", "--root", "--results");
@@ -38,7 +41,8 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         boolean quick = false;
         Integer warmup = null;
         boolean jfr = false;
-        List<String> jvmOpts = List.of();
+        // the launcher's (run.sh) options, so peak RSS is what a user gets; both systems run with them
+        List<String> jvmOpts = LAUNCHER_JVM_OPTS;
         Path root = Path.of("").toAbsolutePath();
         Path results = null;
         int timeout = 600;

@@ -49,6 +49,31 @@ record PgWork(long walBytes, long writeTransactions, long statements, long trans
         }
     }
 
+    /**
+     * The system's statements in its database with their totals since the server started (each run has its own
+     * database), most WAL first: one line each, for the run's log. Tells which statement costs what.
+     */
+    static String statementTable(Connection admin, String database, int limit) {
+        StringBuilder out = new StringBuilder();
+        try (PreparedStatement ps = admin.prepareStatement("SELECT calls, rows, wal_bytes::bigint, round(total_exec_time::numeric, 1), "
+                + "left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid "
+                + "JOIN pg_roles r ON r.oid = s.userid WHERE d.datname = ? AND r.rolname <> ? ORDER BY wal_bytes DESC, calls DESC LIMIT ?")) {
+            ps.setString(1, database);
+            ps.setString(2, OBSERVER);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                out.append(String.format("%10s %10s %12s %10s  %s%n", "calls", "rows", "wal_bytes", "exec_ms", "statement"));
+                while (rs.next()) {
+                    out.append(String.format("%10d %10d %12d %10s  %s%n", rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
+                            rs.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            out.append("(no pg_stat_statements: ").append(e.getMessage()).append(")\n");
+        }
+        return out.toString();
+    }
+
     PgWork minus(PgWork before) {
         if (this == NONE || before == NONE) {
             return NONE;
