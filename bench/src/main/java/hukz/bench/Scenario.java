@@ -16,6 +16,12 @@ public record Scenario(String name, String description, int messages, int webhoo
     /** Rate of the noisy-neighbour pair s6/s7: well within what both systems sustain alone. */
     static final int NOISY_RATE = 100;
 
+    /** A scenario without never-answering webhooks (the shape scenarios had before s7). */
+    public Scenario(String name, String description, int messages, int webhooks, int ratePerSecond, int failPercent,
+                    String retrySchedule) {
+        this(name, description, messages, webhooks, ratePerSecond, failPercent, retrySchedule, 0);
+    }
+
     /** Deliveries expected to arrive: those of the healthy webhooks. */
     public int deliveries() {
         return messages * webhooks;
