@@ -18,6 +18,7 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,6 @@ import java.util.Map;
  */
 final class OpenApiConventions {
     static final List<String> USER_PATHS = List.of("/events", "/webhooks", "/deliveries", "/stats");
-    static final String X_USER = "XUser";
     static final String BEARER = "bearerAuth";
     private static final String ERRORS_REF = "#/components/schemas/Errors";
 
@@ -52,9 +52,6 @@ final class OpenApiConventions {
         components.addSchemas("Errors", new ObjectSchema().description("Every error answer of the API (the original's shape)")
                 .addProperty("errors", new ArraySchema().minItems(1).items(new Schema<>().$ref("#/components/schemas/ApiError")))
                 .required(List.of("errors")));
-        components.addParameters(X_USER, new HeaderParameter().name("X-User").required(true)
-                .description("The caller: a positive integer (the original hukz's user id)")
-                .schema(new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ONE)));
         components.addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                 .description("The api_token; when the server has one, every route but /ping, /health/*, /openapi.json and /docs needs it"));
         doc.getPaths().forEach((path, item) -> item.readOperationsMap().values().forEach(op -> complete(path, op, tokenRequired)));
@@ -70,11 +67,8 @@ final class OpenApiConventions {
         // camel-openapi-java puts a placeholder "default" on routes that name no response; the real ones follow.
         op.getResponses().remove(ApiResponses.DEFAULT);
         if (user) {
-            List<Parameter> params = new ArrayList<>();
-            params.add(new Parameter().$ref("#/components/parameters/" + X_USER));
-            if (op.getParameters() != null) {
-                params.addAll(op.getParameters());
-            }
+            List<Parameter> params = op.getParameters() == null ? new ArrayList<>() : new ArrayList<>(op.getParameters());
+            params.add(xUser());
             op.setParameters(params);
         }
         if (guarded && tokenRequired) {
@@ -108,6 +102,13 @@ final class OpenApiConventions {
         errorBodies(op);
     }
 
+    /** Written out on each operation (not a $ref) so that every parameter in the document carries its name. */
+    private static Parameter xUser() {
+        return new HeaderParameter().name("X-User").required(true)
+                .description("The caller: a positive integer (the original hukz's user id)")
+                .schema(new IntegerSchema().format("int64").minimum(BigDecimal.ONE));
+    }
+
     private static void error(Operation op, String status, String description) {
         op.getResponses().putIfAbsent(status, new ApiResponse().description(description));
     }
@@ -139,6 +140,10 @@ final class OpenApiConventions {
                 if (property.getExtensions().isEmpty()) {
                     property.setExtensions(null);
                 }
+            }
+            // OpenAPI 3.0 has no null type: a nullable oneOf admits null through its first branch.
+            if (Boolean.TRUE.equals(property.getNullable()) && property.getOneOf() != null && !property.getOneOf().isEmpty()) {
+                ((Schema) property.getOneOf().get(0)).setNullable(true);
             }
             if ("object".equals(property.getType()) && property.getProperties() == null
                     && property.getAdditionalProperties() == null && property.get$ref() == null) {
