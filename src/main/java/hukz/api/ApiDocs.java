@@ -18,12 +18,12 @@ public final class ApiDocs {
     private static final String PAGE = "hukz/docs/index.html";
     private static final String OWN_SCRIPT = "hukz-docs.js";
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final String HTML = "text/html; charset=utf-8";
+    /** What the page loads; the WebJar's own pages (its demo index.html) are not served. */
     private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8",
-            "png", "image/png",
-            "txt", "text/plain; charset=utf-8");
+            "png", "image/png");
     private final String webJar;
 
     public ApiDocs() {
@@ -31,7 +31,7 @@ public final class ApiDocs {
     }
 
     public void page(Exchange exchange) {
-        write(exchange, PAGE, "html");
+        write(exchange, PAGE, HTML);
     }
 
     public void file(Exchange exchange) {
@@ -43,10 +43,10 @@ public final class ApiDocs {
         if (!TYPES.containsKey(extension)) {
             throw ApiException.notFound();
         }
-        write(exchange, name.equals(OWN_SCRIPT) ? "hukz/docs/" + OWN_SCRIPT : webJar + name, extension);
+        write(exchange, name.equals(OWN_SCRIPT) ? "hukz/docs/" + OWN_SCRIPT : webJar + name, TYPES.get(extension));
     }
 
-    private static void write(Exchange exchange, String resource, String extension) {
+    private static void write(Exchange exchange, String resource, String contentType) {
         byte[] bytes = read(resource);
         if (bytes == null) {
             throw ApiException.notFound();
@@ -54,7 +54,7 @@ public final class ApiDocs {
         Message m = exchange.getMessage();
         m.removeHeaders("*");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        m.setHeader(Exchange.CONTENT_TYPE, TYPES.get(extension));
+        m.setHeader(Exchange.CONTENT_TYPE, contentType);
         m.setBody(bytes);
     }
 
