@@ -8,6 +8,9 @@ import hukz.api.EventApi;
 import hukz.api.LogApi;
 import hukz.api.ServiceApi;
 import hukz.api.WebhookApi;
+import hukz.api.http.GuardedVertx;
+import hukz.api.http.HttpGuard;
+import hukz.api.http.HttpLimits;
 import hukz.api.openapi.OpenApiDocument;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
@@ -18,6 +21,7 @@ import hukz.dispatch.DispatchLifecycle;
 import hukz.dispatch.Ingest;
 import hukz.dispatch.IngestQueue;
 import hukz.dispatch.JetStreamIngest;
+import hukz.dispatch.NatsInboundHeaders;
 import hukz.dispatch.ResponseLimits;
 import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
@@ -38,6 +42,7 @@ import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.Main;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -84,6 +89,8 @@ public final class HukzBeans {
         AttemptRecorder recorder = new AttemptRecorder(deliveries, webhooks, directory, metrics);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
+        // The API server's Vert.x: platform-http takes it from the registry and builds its server on it.
+        main.bind("vertx", GuardedVertx.create(new HttpGuard(HttpLimits.fromSystemProperties(), config.apiToken())));
         main.bind("http", httpComponent(config, guard));
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics));
         main.bind("attempt", attempt);
@@ -99,6 +106,10 @@ public final class HukzBeans {
         main.bind("openApiDocument", new OpenApiDocument(!config.apiToken().isEmpty()));
         main.bind("apiDocs", new ApiDocs());
         main.bind("natsConnection", nats);
+        // A message's own headers never reach the exchange, except those hukz reads (see NatsInboundHeaders).
+        NatsComponent natsComponent = new NatsComponent();
+        natsComponent.setHeaderFilterStrategy(new NatsInboundHeaders());
+        main.bind("nats", natsComponent);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
         IngestQueue ingestQueue = new IngestQueue(INGEST_QUEUE_CAPACITY, metrics);
         main.bind("ingestQueue", ingestQueue);
