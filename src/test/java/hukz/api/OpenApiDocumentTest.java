@@ -223,7 +223,8 @@ class OpenApiDocumentTest {
         answers("GET", "/deliveries?status=lost", null, 400);
         answers("POST", "/events", "{not json", 422);
         answers("POST", "/webhooks", "{\"url\":\"ftp://x\",\"event_ids\":[1]}", 422);
-        answers("POST", "/events", "{\"event\":\"" + "x".repeat(1024 * 1024) + "\"}", 413);
+        // 413 is left to AuthAndErrorsTest, whose answers are checked against the document too: the server refuses
+        // an oversized body unread and closes, so whether the client, still sending, reads the answer is timing.
     }
 
     @Test
