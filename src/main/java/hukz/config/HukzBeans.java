@@ -1,5 +1,6 @@
 package hukz.config;
 
+import hukz.api.ApiDocs;
 import hukz.api.ApiErrors;
 import hukz.api.ApiRequest;
 import hukz.api.DeliveryApi;
@@ -12,6 +13,7 @@ import hukz.api.http.GuardedVertx;
 import hukz.api.http.HttpGuard;
 import hukz.api.http.HttpLimits;
 import hukz.console.ConsoleFiles;
+import hukz.api.openapi.OpenApiDocument;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.DeliveryHeaderFilter;
@@ -40,6 +42,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.Main;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -78,6 +83,7 @@ public final class HukzBeans {
         Gauge.builder("hukz_oldest_pending_delivery_age_seconds", deliveries, DeliveryStore::oldestPendingAgeSeconds).register(registry);
         Gauge.builder("hukz_nats_slow_consumer_dropped", nats, c -> c.getStatistics().getDroppedCount()).register(registry);
         DispatchMetrics metrics = new DispatchMetrics(registry);
+        bindCamelMetrics(main, registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
         RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
@@ -102,6 +108,8 @@ public final class HukzBeans {
         main.bind("statsApi", new StatsApi(requests, new StatsStore(db)));
         main.bind("consoleFiles", new ConsoleFiles());
         main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
+        main.bind("openApiDocument", new OpenApiDocument(!config.apiToken().isEmpty()));
+        main.bind("apiDocs", new ApiDocs());
         main.bind("natsConnection", nats);
         // A message's own headers never reach the exchange, except those hukz reads (see NatsInboundHeaders).
         NatsComponent natsComponent = new NatsComponent();
@@ -115,6 +123,22 @@ public final class HukzBeans {
                 lease(config), ingestQueue);
         main.bind("jetStreamIngest", jetStream);
         main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder));
+    }
+
+    /**
+     * Camel's own route and exchange metrics (camel_exchanges_total, camel_route_policy_seconds, camel_routes_running, …
+     * per routeId) go into the same registry as hukz's, so /metrics shows both. Camel Main adds every RoutePolicyFactory
+     * and EventNotifier bean to the context; the registry's name is the one camel-micrometer looks up (a
+     * {@code micrometer:} endpoint in a route counts into it too).
+     */
+    static void bindCamelMetrics(Main main, PrometheusMeterRegistry registry) {
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory();
+        routes.setMeterRegistry(registry);
+        main.bind("camelRouteMetrics", routes);
+        MicrometerRouteEventNotifier routeEvents = new MicrometerRouteEventNotifier();
+        routeEvents.setMeterRegistry(registry);
+        main.bind("camelRouteEventMetrics", routeEvents);
     }
 
     /**
