@@ -24,7 +24,7 @@ public record WebhookLog(
         @Schema(requiredMode = REQUIRED, description = "The webhook's tags") Map<String, String> tags,
         @Schema(requiredMode = REQUIRED) long webhookId,
         @Schema(requiredMode = REQUIRED, nullable = true) Long deliveryId,
-        @Schema(requiredMode = REQUIRED, description = "The webhook-id the receiver saw") String messageId,
+        @Schema(requiredMode = REQUIRED, nullable = true, description = "The webhook-id the receiver saw") String messageId,
         @Schema(requiredMode = REQUIRED, description = "1 for the first attempt") int attempt,
         @Schema(requiredMode = REQUIRED) long durationMs,
         @Schema(requiredMode = REQUIRED, nullable = true, description = "Why the attempt failed without a response") String error) {
