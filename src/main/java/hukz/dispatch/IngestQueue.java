@@ -53,7 +53,12 @@ public final class IngestQueue {
     /** From the core NATS route. A full buffer drops the message, as NATS itself would; reported once a minute. */
     public void offer(Exchange exchange) {
         start(exchange.getContext());
-        if (queue.offer(Ingest.fromExchange(exchange))) {
+        IncomingMessage message = Ingest.fromExchange(exchange);
+        if (!Ingest.isConsumable(message.subject())) {
+            // Replies and the server's own subjects ($JS.API acks, ...) would only take room in the buffer.
+            return;
+        }
+        if (queue.offer(message)) {
             if (database.isDown()) {
                 database.messagesWaiting(1);
             }

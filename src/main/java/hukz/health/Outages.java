@@ -25,7 +25,7 @@ public final class Outages {
                     || t instanceof SocketException || t instanceof java.io.EOFException) {
                 return true;
             }
-            if (t instanceof SQLException sql && isOutageState(sql.getSQLState())) {
+            if (t instanceof SQLException sql && (isOutageState(sql.getSQLState()) || isEvictedByPool(sql))) {
                 return true;
             }
         }
@@ -39,6 +39,14 @@ public final class Outages {
     static boolean isOutageState(String state) {
         return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
                 || state.equals("57P03") || state.equals("53300"));
+    }
+
+    /**
+     * The pool closes a connection that failed with a connection error and answers any later use of it with
+     * this state-less exception: the database was lost under a transaction.
+     */
+    private static boolean isEvictedByPool(SQLException e) {
+        return e.getSQLState() == null && "Connection is closed".equals(e.getMessage());
     }
 
     /** The shortest useful description of an outage: the innermost message, without connection details. */
