@@ -30,7 +30,8 @@ public final class IngestQueue {
     private final DispatchMetrics metrics;
     private final OutageTracker database;
     private final AtomicLong droppedSinceReport = new AtomicLong();
-    private volatile long lastDropReport = System.nanoTime() - DROP_REPORT_NANOS;
+    private final long neverReported = System.nanoTime() - DROP_REPORT_NANOS;
+    private volatile long lastDropReport = neverReported;
     private volatile int inHand;
     private volatile boolean closing;
     private boolean reportedShutdownLoss;
@@ -70,10 +71,13 @@ public final class IngestQueue {
         if (now - lastDropReport >= DROP_REPORT_NANOS) {
             synchronized (this) {
                 if (now - lastDropReport >= DROP_REPORT_NANOS) {
+                    boolean first = lastDropReport == neverReported;
                     lastDropReport = now;
-                    LOG.warn("ingest buffer full ({} messages waiting{}): dropped {} message(s) in the last minute; "
-                                    + "ingest_buffer sets the size", capacity, database.isDown() ? " for the database" : "",
-                            droppedSinceReport.getAndSet(0));
+                    long dropped = droppedSinceReport.getAndSet(0);
+                    LOG.warn("ingest buffer full ({} messages waiting{}): {}; counted in hukz_messages_dropped_total, "
+                                    + "reported here at most once a minute; ingest_buffer sets the size", capacity,
+                            database.isDown() ? " for the database" : "",
+                            first ? "dropping the messages that do not fit" : "dropped " + dropped + " message(s) since the last report");
                 }
             }
         }

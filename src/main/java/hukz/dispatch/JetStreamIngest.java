@@ -1,6 +1,7 @@
 package hukz.dispatch;
 
 import hukz.health.Consumption;
+import hukz.health.Outages;
 import hukz.health.OutageTracker;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
@@ -135,7 +136,7 @@ public final class JetStreamIngest implements Consumption {
                 // No answer (NATS unreachable) or a pull the server ended (consumer deleted): check it again.
                 consumer = null;
                 lost(connection.getStatus() != Connection.Status.CONNECTED ? "NATS " + String.valueOf(connection.getStatus()).toLowerCase()
-                        : "durable consumer " + durable + " is not answering: " + e.getMessage());
+                        : "durable consumer " + durable + " is not answering (" + Outages.describe(e) + ")");
             }
         }
     }

@@ -121,6 +121,31 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void aFullBufferDropsWhatDoesNotFitCountsItAndSaysSoOnce() throws Exception {
+        try (TcpProxy pg = new TcpProxy(TestPostgres.port());
+             Receiver receiver = new Receiver();
+             NatsPublisher nats = NatsPublisher.shared();
+             TestHukz hukz = TestHukz.start(Map.of("database_port", String.valueOf(pg.port()), "ingest_buffer", "20",
+                     "nats_subject", "fullbuf.>"))) {
+            hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("fullbuf.created"));
+            try (CapturedLog log = new CapturedLog()) {
+                pg.cut();
+                await().atMost(Duration.ofSeconds(30)).until(() -> notReadyFor(hukz.api, "database"));
+                for (int n = 0; n < 200; n++) {
+                    nats.publish("fullbuf.created", "{\"n\":" + n + "}");
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.value(hukz.api, "hukz_messages_dropped_total") >= 150);
+                pg.restore();
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        receiver.count() + Prometheus.value(hukz.api, "hukz_messages_dropped_total") == 200);
+                assertThat(receiver.count()).as("what fitted in the buffer is delivered").isGreaterThanOrEqualTo(20);
+                assertThat(log.containing("ingest buffer full")).as("drops are reported at most once a minute").hasSize(1);
+                assertThat(log.stackTraces()).isZero();
+            }
+        }
+    }
+
     /** A message acked is one stored: the consumer's ack floor never passes the deliveries in the database. */
     private static void assertAckedOnlyWhatIsStored(JetStreamManagement jsm, String durable, String database) throws Exception {
         long ackFloor = jsm.getConsumerInfo(STREAM, durable).getAckFloor().getStreamSequence();
