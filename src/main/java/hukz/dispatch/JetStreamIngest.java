@@ -56,6 +56,7 @@ public final class JetStreamIngest implements Consumption {
     private volatile String problem = "starting";
     private volatile long lastPullNanos = System.nanoTime();
     private volatile boolean running;
+    private boolean lossReported;
     private Thread puller;
 
     public JetStreamIngest(Connection connection, String stream, String durable, String subject, Duration ackWait,
@@ -141,8 +142,10 @@ public final class JetStreamIngest implements Consumption {
         }
     }
 
+    /** One WARN per loss of the consumer; a NATS outage is already reported by the NATS outage tracker. */
     private void lost(String why) {
-        if (problem == null || problem.equals("starting")) {
+        if (!lossReported && connection.getStatus() == Connection.Status.CONNECTED) {
+            lossReported = true;
             LOG.warn("not consuming JetStream stream {}: {}; trying to remake the consumer", stream, why);
         }
         problem = why;
@@ -183,10 +186,14 @@ public final class JetStreamIngest implements Consumption {
             }
             if (wasBound) {
                 LOG.info("re-created durable consumer {} of stream {}, from stream sequence {}", durable, stream, Math.max(1, resumeAt));
+                lossReported = false;
             }
         }
         ConsumerContext context = connection.getStreamContext(stream).getConsumerContext(durable);
-        LOG.info("consuming JetStream stream {} through durable consumer {}", stream, durable);
+        if (!wasBound || lossReported) {
+            LOG.info("consuming JetStream stream {} through durable consumer {}", stream, durable);
+            lossReported = false;
+        }
         return context;
     }
 

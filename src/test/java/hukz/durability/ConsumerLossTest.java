@@ -3,6 +3,7 @@ package hukz.durability;
 import hukz.support.Api;
 import hukz.support.CapturedLog;
 import hukz.support.NatsPublisher;
+import hukz.support.Prometheus;
 import hukz.support.Receiver;
 import hukz.support.Sql;
 import hukz.support.TestHukz;
@@ -69,6 +70,8 @@ class ConsumerLossTest {
                     assertThat(after.getFilterSubject()).isEqualTo(before.getFilterSubject());
                     assertThat(after.getMaxAckPending()).isEqualTo(before.getMaxAckPending());
                     assertThat(log.containing("re-created durable consumer")).hasSize(1);
+                    assertThat(log.containing("not consuming JetStream stream")).hasSize(1);
+                    assertThat(Prometheus.value(hukz.api, "hukz_consumer_active")).isEqualTo(1.0);
                     assertThat(log.stackTraces()).isZero();
                 }
             }

@@ -3,13 +3,18 @@ package hukz.durability;
 import hukz.support.Api;
 import hukz.support.CapturedLog;
 import hukz.support.NatsPublisher;
+import hukz.support.Prometheus;
 import hukz.support.Receiver;
 import hukz.support.TcpProxy;
 import hukz.support.TestHukz;
 import hukz.support.TestNats;
+import io.nats.client.JetStream;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** NATS unreachable for 15 s (a proxy between hukz and the server is cut): hukz reconnects, resubscribes, delivers. */
+/**
+ * NATS unreachable for 15 s (a proxy between hukz and the server is cut): hukz reconnects, resubscribes (or goes on
+ * with its durable consumer) and delivers.
+ */
 class NatsOutageTest {
     private static final Duration OUTAGE = Duration.ofSeconds(15);
 
@@ -38,6 +46,8 @@ class NatsOutageTest {
                 long end = System.nanoTime() + OUTAGE.toNanos();
                 while (System.nanoTime() < end) {
                     assertThat(notReadyFor(hukz.api, "nats")).as("not ready while NATS is away").isTrue();
+                    assertThat(Prometheus.value(hukz.api, "hukz_outage_active{resource=\"nats\"}")).isEqualTo(1.0);
+                    assertThat(Prometheus.value(hukz.api, "hukz_consumer_active")).isEqualTo(0.0);
                     TimeUnit.SECONDS.sleep(1); // pacing the checks over the outage, which is the behaviour under test
                 }
                 proxy.restore();
@@ -47,10 +57,52 @@ class NatsOutageTest {
                     nats.publish("natsout.created", "{\"n\":" + n + "}");
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> receiver.count() == 6);
+                assertThat(Prometheus.value(hukz.api, "hukz_outage_active{resource=\"nats\"}")).isEqualTo(0.0);
+                assertThat(Prometheus.value(hukz.api, "hukz_consumer_active")).isEqualTo(1.0);
+                assertThat(Prometheus.value(hukz.api, "hukz_outages_total{resource=\"nats\"}")).isEqualTo(1.0);
                 assertThat(log.containing("nats unreachable")).as("one WARN when it went").hasSize(1);
                 assertThat(log.containing("nats is back after")).as("one INFO when it came back").hasSize(1);
                 assertThat(log.stackTraces()).isZero();
                 assertThat(log.lines()).as("a handful of lines for the whole outage").hasSizeLessThanOrEqualTo(4);
+            }
+        }
+    }
+
+    @Test
+    void withJetStreamWhatIsPublishedWhileHukzIsCutOffIsDeliveredAfter() throws Exception {
+        int natsPort = URI.create(TestNats.shared().url()).getPort();
+        try (TcpProxy proxy = new TcpProxy(natsPort);
+             Receiver receiver = new Receiver();
+             NatsPublisher nats = NatsPublisher.shared()) {
+            nats.connection().jetStreamManagement().addStream(StreamConfiguration.builder().name("HUKZ_NATS_OUTAGE")
+                    .subjects("natsoutjs.>").storageType(StorageType.File).build());
+            JetStream js = nats.connection().jetStream();
+            try (TestHukz hukz = TestHukz.start(Map.of("nats_url", "nats://127.0.0.1:" + proxy.port(),
+                    "nats_stream", "HUKZ_NATS_OUTAGE", "nats_subject", "natsoutjs.>"))) {
+                hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("natsoutjs.created"));
+                js.publish("natsoutjs.created", "{\"n\":0}".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(10)).until(() -> receiver.count() == 1);
+
+                try (CapturedLog log = new CapturedLog()) {
+                    proxy.cut();
+                    await().atMost(Duration.ofSeconds(15)).until(() -> notReadyFor(hukz.api, "nats"));
+                    for (int n = 1; n <= 5; n++) {
+                        js.publish("natsoutjs.created", ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
+                    }
+                    long end = System.nanoTime() + OUTAGE.toNanos();
+                    while (System.nanoTime() < end) {
+                        assertThat(notReadyFor(hukz.api, "nats")).as("not ready while NATS is away").isTrue();
+                        TimeUnit.SECONDS.sleep(1); // pacing the checks over the outage, which is the behaviour under test
+                    }
+                    assertThat(receiver.count()).isEqualTo(1);
+                    proxy.restore();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> hukz.api.send("GET", "/health/ready", null).status() == 200);
+                    await().atMost(Duration.ofSeconds(20)).until(() -> receiver.count() == 6);
+                    assertThat(log.containing("nats unreachable")).hasSize(1);
+                    assertThat(log.containing("nats is back after")).hasSize(1);
+                    assertThat(log.stackTraces()).isZero();
+                    assertThat(log.lines()).as("a handful of lines for the whole outage").hasSizeLessThanOrEqualTo(4);
+                }
             }
         }
     }
