@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Commits attempts (log row + delivery state, in one transaction per batch) and acts on them: a 410
@@ -27,6 +28,10 @@ public final class AttemptRecorder {
     private final OutageTracker database;
     private volatile boolean closing;
     private boolean reportedShutdownLoss;
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong done = new AtomicLong();
+    private volatile long catchUpTo;
+    private volatile boolean waiting;
 
     public AttemptRecorder(DeliveryStore deliveries, WebhookStore webhooks, WebhookDirectory directory, DispatchMetrics metrics,
                            OutageTracker database) {
@@ -41,6 +46,7 @@ public final class AttemptRecorder {
 
     /** Queues the attempt for the next batch (waits only when 100,000 are already waiting). */
     public void record(AttemptRecord r) {
+        queued.incrementAndGet();
         if (!queue.put(r)) {
             write(List.of(r));
         }
@@ -48,9 +54,14 @@ public final class AttemptRecorder {
 
     private void write(List<AttemptRecord> batch) {
         long pause = 200;
+        boolean waited = false;
         for (int failures = 0; ; ) {
             try {
                 deliveries.recordAttempts(batch);
+                if (waited) {
+                    catchUpTo = queued.get();
+                    waiting = false;
+                }
                 database.up();
                 break;
             } catch (RuntimeException e) {
@@ -59,11 +70,14 @@ public final class AttemptRecorder {
                         leaveToLease(batch);
                         return;
                     }
+                    waited = true;
+                    waiting = true;
                     sleep(pause);
                     pause = Math.min(5000, pause * 2);
                 } else if (++failures >= 3) {
                     LOG.error("could not record {} attempt(s); their deliveries are attempted again when their lease runs out",
                             batch.size(), e);
+                    done.addAndGet(batch.size());
                     return;
                 } else {
                     sleep(200L * failures);
@@ -73,6 +87,15 @@ public final class AttemptRecorder {
         for (AttemptRecord r : batch) {
             afterRecorded(r);
         }
+        done.addAndGet(batch.size());
+    }
+
+    /**
+     * True while outcomes that waited out a database outage are still being written. Their deliveries' leases
+     * may have run out meanwhile; taking them again before their outcome is in would attempt them twice.
+     */
+    public boolean catchingUp() {
+        return waiting || done.get() < catchUpTo;
     }
 
     /** Shutting down during an outage: the outcomes go with the process, their deliveries stay leased. */

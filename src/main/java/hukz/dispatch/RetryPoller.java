@@ -43,6 +43,9 @@ public final class RetryPoller {
      */
     public List<DeliveryTask> claim(Exchange exchange) {
         SedaEndpoint queue = exchange.getContext().getEndpoint(queueUri, SedaEndpoint.class);
+        if (recorder.catchingUp()) {
+            return List.of();
+        }
         try {
             List<DeliveryTask> tasks = claim(queue.getSize() - queue.getCurrentQueueSize() - 100);
             database.up();

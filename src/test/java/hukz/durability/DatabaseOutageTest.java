@@ -146,6 +146,36 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void anAttemptMadeWhilePostgresIsAwayIsRecordedWhenItReturnsAndNotMadeAgain() throws Exception {
+        try (TcpProxy pg = new TcpProxy(TestPostgres.port());
+             Receiver receiver = new Receiver();
+             NatsPublisher nats = NatsPublisher.shared();
+             TestHukz hukz = TestHukz.start(Map.of("database_port", String.valueOf(pg.port()), "nats_subject", "inflight.>"))) {
+            receiver.always(r -> new Receiver.Answer(200, "", Map.of(), Duration.ofSeconds(1)));
+            hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("inflight.created"));
+            nats.publish("inflight.created", "{\"n\":1}");
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> receiver.count() == 1);
+
+            // The receiver is answering; the database goes away before hukz can record its answer, for longer than
+            // the delivery's lease (2 x delivery_timeout + 5 s = 9 s here).
+            pg.cut();
+            await().atMost(Duration.ofSeconds(30)).until(() -> notReadyFor(hukz.api, "database"));
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < end) {
+                assertThat(notReadyFor(hukz.api, "database")).isTrue();
+                TimeUnit.SECONDS.sleep(1); // pacing the checks over the outage, which is the behaviour under test
+            }
+            pg.restore();
+
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    Sql.count(hukz.database(), "SELECT count(*) FROM deliveries WHERE status = 'delivered' AND attempts = 1") == 1);
+            assertThat(Sql.count(hukz.database(), "SELECT count(*) FROM webhook_logs WHERE response_status_code = 200 AND attempt = 1"))
+                    .as("the attempt made during the outage is logged").isEqualTo(1);
+            assertThat(receiver.count()).as("its delivery was not attempted again").isEqualTo(1);
+        }
+    }
+
     /** A message acked is one stored: the consumer's ack floor never passes the deliveries in the database. */
     private static void assertAckedOnlyWhatIsStored(JetStreamManagement jsm, String durable, String database) throws Exception {
         long ackFloor = jsm.getConsumerInfo(STREAM, durable).getAckFloor().getStreamSequence();
