@@ -7,6 +7,9 @@ import hukz.api.EventApi;
 import hukz.api.LogApi;
 import hukz.api.ServiceApi;
 import hukz.api.WebhookApi;
+import hukz.api.http.GuardedVertx;
+import hukz.api.http.HttpGuard;
+import hukz.api.http.HttpLimits;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.CoreNatsConsumption;
@@ -17,6 +20,7 @@ import hukz.dispatch.DispatchLifecycle;
 import hukz.dispatch.Ingest;
 import hukz.dispatch.IngestQueue;
 import hukz.dispatch.JetStreamIngest;
+import hukz.dispatch.NatsInboundHeaders;
 import hukz.dispatch.ResponseLimits;
 import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
@@ -38,6 +42,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.Main;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -85,6 +90,8 @@ public final class HukzBeans {
         AttemptRecorder recorder = new AttemptRecorder(deliveries, webhooks, directory, metrics, database);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
+        // The API server's Vert.x: platform-http takes it from the registry and builds its server on it.
+        main.bind("vertx", GuardedVertx.create(new HttpGuard(HttpLimits.fromSystemProperties(), config.apiToken())));
         main.bind("http", httpComponent(config, guard));
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics));
         main.bind("attempt", attempt);
@@ -98,6 +105,10 @@ public final class HukzBeans {
         main.bind("logApi", new LogApi(requests, logs));
         main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs));
         main.bind("natsConnection", nats);
+        // A message's own headers never reach the exchange, except those hukz reads (see NatsInboundHeaders).
+        NatsComponent natsComponent = new NatsComponent();
+        natsComponent.setHeaderFilterStrategy(new NatsInboundHeaders());
+        main.bind("nats", natsComponent);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays(), database));
         IngestQueue ingestQueue = new IngestQueue(config.ingestBuffer(), metrics, database);
         Gauge.builder("hukz_ingest_buffered_messages", ingestQueue, IngestQueue::buffered)
