@@ -51,6 +51,7 @@ import org.apache.hc.core5.util.Timeout;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
 public final class HukzBeans {
@@ -129,7 +130,7 @@ public final class HukzBeans {
     }
 
     /** A gauge that reads the database: nothing (NaN) while it is unreachable, rather than a wait per scrape. */
-    private static double whileReachable(OutageTracker database, java.util.function.Supplier<Number> read) {
+    private static double whileReachable(OutageTracker database, Supplier<Number> read) {
         if (database.isDown()) {
             return Double.NaN;
         }

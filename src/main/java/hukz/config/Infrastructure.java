@@ -1,5 +1,6 @@
 package hukz.config;
 
+import hukz.dispatch.SubjectPattern;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nats.client.Connection;
@@ -10,7 +11,6 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import hukz.dispatch.SubjectPattern;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

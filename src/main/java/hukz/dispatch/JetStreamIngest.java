@@ -91,11 +91,6 @@ public final class JetStreamIngest implements Consumption {
         return p;
     }
 
-    /** Whether the durable consumer exists and is being pulled (the consumer-state metric). */
-    public boolean consuming() {
-        return problem() == null;
-    }
-
     private void pull() {
         ConsumerContext consumer = null;
         boolean everBound = false;

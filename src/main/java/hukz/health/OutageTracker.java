@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Whether one thing hukz depends on (the database, NATS) is reachable, as every caller of it last found. An
@@ -20,9 +21,8 @@ public final class OutageTracker {
     private final String resource;
     private final Counter outages;
     private final AtomicLong waited = new AtomicLong();
-    private volatile java.util.function.LongSupplier alreadyWaiting;
+    private volatile LongSupplier alreadyWaiting;
     private volatile Instant downSince;
-    private String reason;
 
     public OutageTracker(String resource, MeterRegistry registry) {
         this.resource = resource;
@@ -30,11 +30,6 @@ public final class OutageTracker {
                 .description("times this resource became unreachable").register(registry);
         Gauge.builder("hukz_outage_active", this, t -> t.isDown() ? 1 : 0).tag("resource", resource)
                 .description("1 while this resource is unreachable").register(registry);
-    }
-
-    /** The name readiness and the log use: database or nats. */
-    public String resource() {
-        return resource;
     }
 
     /**
@@ -55,7 +50,6 @@ public final class OutageTracker {
             return;
         }
         downSince = Instant.now();
-        reason = why;
         waited.set(alreadyWaiting == null ? 0 : alreadyWaiting.getAsLong());
         outages.increment();
         LOG.warn("{} unreachable ({}); hukz keeps what it has taken and tries again until it is back", resource, why);
@@ -72,14 +66,13 @@ public final class OutageTracker {
             }
             Duration lasted = Duration.between(downSince, Instant.now());
             downSince = null;
-            reason = null;
             LOG.info("{} is back after {}s{}", resource, lasted.toSeconds(),
                     alreadyWaiting == null ? "" : "; " + waited.get() + " message(s) waited for it");
         }
     }
 
     /** Where to read how many messages are already waiting when an outage starts. */
-    public void countWaitingWith(java.util.function.LongSupplier waiting) {
+    public void countWaitingWith(LongSupplier waiting) {
         this.alreadyWaiting = waiting;
     }
 
@@ -90,10 +83,5 @@ public final class OutageTracker {
 
     public boolean isDown() {
         return downSince != null;
-    }
-
-    /** Why it is down (null while up): a short text for readiness, never connection details. */
-    public synchronized String reason() {
-        return downSince == null ? null : reason;
     }
 }
