@@ -93,7 +93,7 @@ class JetStreamSafetyTest {
     }
 
     @Test
-    void aMissingStreamIsCreatedForTheApplicationsSubjectsAndIgnoredSubjectsStayIgnored() throws Exception {
+    void aMissingStreamIsCreatedForTheApplicationsSubjects() throws Exception {
         try (NatsPublisher nats = new NatsPublisher(server.url()); Receiver receiver = new Receiver()) {
             Map<String, String> raw = config("HUKZ_MADE");
             raw.put("nats_subject", "made.>");

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
@@ -12,72 +11,82 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy on 127.0.0.1 between hukz and a server (PostgreSQL, NATS), to take the server away as a network
- * would: {@link #cut()} closes every connection and refuses new ones (the port stops listening), {@link #restore()}
- * listens again on the same port.
+ * would: {@link #cut()} closes every connection and refuses new ones (each is reset as soon as it arrives),
+ * {@link #restore()} forwards again. The port stays bound throughout, so that nothing else on the machine can
+ * take it while the server is "away".
  */
 public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
-    private final int port;
+    private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private ServerSocket server;
+    private volatile boolean cut;
 
     public TcpProxy(int targetPort) {
         this.targetPort = targetPort;
-        this.port = TestNats.freePort();
-        listen();
+        try {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new IllegalStateException("proxy cannot listen", e);
+        }
+        daemon("tcp-proxy-accept-" + server.getLocalPort(), this::accept);
     }
 
     public int port() {
-        return port;
+        return server.getLocalPort();
     }
 
     /** Closes all connections through the proxy and refuses new ones until {@link #restore()}. */
-    public synchronized void cut() {
-        closeQuietly(server);
-        server = null;
+    public void cut() {
+        cut = true;
         for (Socket s : sockets) {
             closeQuietly(s);
         }
         sockets.clear();
     }
 
-    /** Accepts connections again. */
-    public synchronized void restore() {
-        if (server == null) {
-            listen();
-        }
+    /** Forwards new connections again. */
+    public void restore() {
+        cut = false;
     }
 
-    private synchronized void listen() {
-        try {
-            ServerSocket s = new ServerSocket();
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            server = s;
-            daemon("tcp-proxy-accept-" + port, () -> accept(s));
-        } catch (IOException e) {
-            throw new IllegalStateException("proxy cannot listen on " + port, e);
-        }
-    }
-
-    private void accept(ServerSocket s) {
-        while (!s.isClosed()) {
+    private void accept() {
+        while (!server.isClosed()) {
             Socket client;
             try {
-                client = s.accept();
+                client = server.accept();
             } catch (IOException closed) {
                 return;
+            }
+            if (cut) {
+                refuse(client);
+                continue;
             }
             try {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
-                daemon("tcp-proxy-up-" + port, () -> pump(client, upstream));
-                daemon("tcp-proxy-down-" + port, () -> pump(upstream, client));
+                if (cut) {
+                    // cut() ran while this connection was being made
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    continue;
+                }
+                daemon("tcp-proxy-up-" + port(), () -> pump(client, upstream));
+                daemon("tcp-proxy-down-" + port(), () -> pump(upstream, client));
             } catch (IOException e) {
                 closeQuietly(client);
             }
         }
+    }
+
+    /** A reset as soon as the connection is accepted: the client sees the server gone, not a slow one. */
+    private static void refuse(Socket client) {
+        try {
+            client.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closed below either way
+        }
+        closeQuietly(client);
     }
 
     private void pump(Socket from, Socket to) {
@@ -118,5 +127,6 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         cut();
+        closeQuietly(server);
     }
 }
