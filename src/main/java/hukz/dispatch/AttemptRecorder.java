@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Commits attempts (log row + delivery state, in one transaction per batch) and acts on them: a 410
@@ -28,10 +29,8 @@ public final class AttemptRecorder {
     private final OutageTracker database;
     private volatile boolean closing;
     private boolean reportedShutdownLoss;
-    private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong done = new AtomicLong();
-    private volatile long catchUpTo;
-    private volatile boolean waiting;
+    /** Deliveries with an attempt made and its outcome not yet committed. */
+    private final Set<Long> unrecorded = ConcurrentHashMap.newKeySet();
 
     public AttemptRecorder(DeliveryStore deliveries, WebhookStore webhooks, WebhookDirectory directory, DispatchMetrics metrics,
                            OutageTracker database) {
@@ -46,7 +45,7 @@ public final class AttemptRecorder {
 
     /** Queues the attempt for the next batch (waits only when 100,000 are already waiting). */
     public void record(AttemptRecord r) {
-        queued.incrementAndGet();
+        unrecorded.add(r.deliveryId());
         if (!queue.put(r)) {
             write(List.of(r));
         }
@@ -54,14 +53,9 @@ public final class AttemptRecorder {
 
     private void write(List<AttemptRecord> batch) {
         long pause = 200;
-        boolean waited = false;
         for (int failures = 0; ; ) {
             try {
                 deliveries.recordAttempts(batch);
-                if (waited) {
-                    catchUpTo = queued.get();
-                    waiting = false;
-                }
                 database.up();
                 break;
             } catch (RuntimeException e) {
@@ -70,32 +64,36 @@ public final class AttemptRecorder {
                         leaveToLease(batch);
                         return;
                     }
-                    waited = true;
-                    waiting = true;
                     sleep(pause);
                     pause = Math.min(5000, pause * 2);
                 } else if (++failures >= 3) {
                     LOG.error("could not record {} attempt(s); their deliveries are attempted again when their lease runs out",
                             batch.size(), e);
-                    done.addAndGet(batch.size());
+                    forget(batch);
                     return;
                 } else {
                     sleep(200L * failures);
                 }
             }
         }
+        forget(batch);
         for (AttemptRecord r : batch) {
             afterRecorded(r);
         }
-        done.addAndGet(batch.size());
+    }
+
+    private void forget(List<AttemptRecord> batch) {
+        for (AttemptRecord r : batch) {
+            unrecorded.remove(r.deliveryId());
+        }
     }
 
     /**
-     * True while outcomes that waited out a database outage are still being written. Their deliveries' leases
-     * may have run out meanwhile; taking them again before their outcome is in would attempt them twice.
+     * Whether an attempt of this delivery was made and its outcome is not committed yet (it waits out a database
+     * outage, say). Its lease may have run out meanwhile; attempting it again would send it twice.
      */
-    public boolean catchingUp() {
-        return waiting || done.get() < catchUpTo;
+    public boolean awaitsRecording(long deliveryId) {
+        return unrecorded.contains(deliveryId);
     }
 
     /** Shutting down during an outage: the outcomes go with the process, their deliveries stay leased. */

@@ -43,12 +43,12 @@ public final class RetryPoller {
      */
     public List<DeliveryTask> claim(Exchange exchange) {
         SedaEndpoint queue = exchange.getContext().getEndpoint(queueUri, SedaEndpoint.class);
-        if (recorder.catchingUp()) {
-            return List.of();
-        }
         try {
-            List<DeliveryTask> tasks = claim(queue.getSize() - queue.getCurrentQueueSize() - 100);
+            List<DeliveryTask> tasks = new ArrayList<>(claim(queue.getSize() - queue.getCurrentQueueSize() - 100));
             database.up();
+            // Claimed again because its lease ran out while its outcome waited for the database: the outcome
+            // decides, and the renewed lease keeps it from being taken meanwhile.
+            tasks.removeIf(t -> recorder.awaitsRecording(t.delivery().id()));
             return tasks;
         } catch (RuntimeException e) {
             // An outage is reported once by the tracker; the next tick tries again.

@@ -45,7 +45,7 @@ class ConsumerLossTest {
                 for (int n = 0; n < 3; n++) {
                     js.publish("loss.created", ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
                 }
-                await().atMost(Duration.ofSeconds(15)).until(() -> receiver.count() == 3
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 3
                         && jsm.getConsumerInfo(STREAM, durable).getAckFloor().getStreamSequence() == 3);
                 ConsumerConfiguration before = jsm.getConsumerInfo(STREAM, durable).getConsumerConfiguration();
 
@@ -59,7 +59,7 @@ class ConsumerLossTest {
                     await().atMost(Duration.ofSeconds(30)).until(() -> hukz.api.send("GET", "/health/ready", null).status() == 200);
 
                     await().atMost(Duration.ofSeconds(30)).until(() -> numbersReceived(receiver).size() == 8);
-                    await().atMost(Duration.ofSeconds(15)).until(() ->
+                    await().atMost(Duration.ofSeconds(30)).until(() ->
                             Sql.count(hukz.database(), "SELECT count(*) FROM deliveries WHERE status = 'delivered'") == 8);
                     assertThat(receiver.count()).as("the messages stored before the loss are not taken again").isEqualTo(8);
 

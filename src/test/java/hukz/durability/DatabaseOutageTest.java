@@ -135,7 +135,7 @@ class DatabaseOutageTest {
                 for (int n = 0; n < 200; n++) {
                     nats.publish("fullbuf.created", "{\"n\":" + n + "}");
                 }
-                await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.value(hukz.api, "hukz_messages_dropped_total") >= 150);
+                await().atMost(Duration.ofSeconds(30)).until(() -> Prometheus.value(hukz.api, "hukz_messages_dropped_total") >= 150);
                 pg.restore();
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                         receiver.count() + Prometheus.value(hukz.api, "hukz_messages_dropped_total") == 200);
@@ -155,7 +155,7 @@ class DatabaseOutageTest {
             receiver.always(r -> new Receiver.Answer(200, "", Map.of(), Duration.ofSeconds(1)));
             hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("inflight.created"));
             nats.publish("inflight.created", "{\"n\":1}");
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> receiver.count() == 1);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> receiver.count() == 1);
 
             // The receiver is answering; the database goes away before hukz can record its answer, for longer than
             // the delivery's lease (2 x delivery_timeout + 5 s = 9 s here).

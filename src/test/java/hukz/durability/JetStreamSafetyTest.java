@@ -83,7 +83,7 @@ class JetStreamSafetyTest {
             try (TestHukz hukz = TestHukz.startWith(raw)) {
                 hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("kept.created"));
                 nats.connection().jetStream().publish("kept.created", "{}".getBytes(StandardCharsets.UTF_8));
-                await().atMost(Duration.ofSeconds(15)).until(() -> receiver.count() == 1);
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 1);
             }
             StreamInfo info = jsm.getStreamInfo("HUKZ_KEPT");
             assertThat(info.getConfiguration().getSubjects()).containsExactly("kept.>", "alsokept.>");
@@ -102,7 +102,7 @@ class JetStreamSafetyTest {
                 assertThat(jsm.getStreamInfo("HUKZ_MADE").getConfiguration().getSubjects()).containsExactly("made.>");
                 hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("made.created"));
                 nats.connection().jetStream().publish("made.created", "{}".getBytes(StandardCharsets.UTF_8));
-                await().atMost(Duration.ofSeconds(15)).until(() -> receiver.count() == 1);
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 1);
             }
         }
     }

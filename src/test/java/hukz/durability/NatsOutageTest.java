@@ -38,7 +38,7 @@ class NatsOutageTest {
              TestHukz hukz = TestHukz.start(Map.of("nats_url", "nats://127.0.0.1:" + proxy.port()))) {
             hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("natsout.created"));
             nats.publish("natsout.created", "{\"n\":0}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.count() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 1);
 
             try (CapturedLog log = new CapturedLog()) {
                 proxy.cut();
@@ -56,7 +56,7 @@ class NatsOutageTest {
                 for (int n = 1; n <= 5; n++) {
                     nats.publish("natsout.created", "{\"n\":" + n + "}");
                 }
-                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.count() == 6);
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 6);
                 assertThat(Prometheus.value(hukz.api, "hukz_outage_active{resource=\"nats\"}")).isEqualTo(0.0);
                 assertThat(Prometheus.value(hukz.api, "hukz_consumer_active")).isEqualTo(1.0);
                 assertThat(Prometheus.value(hukz.api, "hukz_outages_total{resource=\"nats\"}")).isEqualTo(1.0);
@@ -81,7 +81,7 @@ class NatsOutageTest {
                     "nats_stream", "HUKZ_NATS_OUTAGE", "nats_subject", "natsoutjs.>"))) {
                 hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("natsoutjs.created"));
                 js.publish("natsoutjs.created", "{\"n\":0}".getBytes(StandardCharsets.UTF_8));
-                await().atMost(Duration.ofSeconds(10)).until(() -> receiver.count() == 1);
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 1);
 
                 try (CapturedLog log = new CapturedLog()) {
                     proxy.cut();
@@ -97,7 +97,7 @@ class NatsOutageTest {
                     assertThat(receiver.count()).isEqualTo(1);
                     proxy.restore();
                     await().atMost(Duration.ofSeconds(30)).until(() -> hukz.api.send("GET", "/health/ready", null).status() == 200);
-                    await().atMost(Duration.ofSeconds(20)).until(() -> receiver.count() == 6);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 6);
                     assertThat(log.containing("nats unreachable")).hasSize(1);
                     assertThat(log.containing("nats is back after")).hasSize(1);
                     assertThat(log.stackTraces()).isZero();
