@@ -126,8 +126,16 @@ public final class JetStreamIngest implements Consumption {
                         : e.getApiErrorCode() == STREAM_NOT_FOUND ? "stream " + stream + " not found"
                         : "JetStream answered: " + e.getErrorDescription());
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                // jnats interrupts a wait on a subscription it closes (a reconnect): only stop() ends this loop.
+                Thread.interrupted();
+                consumer = null;
+                lost("pull interrupted");
+            } catch (RuntimeException | Error e) {
+                if (!Outages.isOutage(e)) {
+                    LOG.error("pulling from JetStream stream {} failed; trying again", stream, e);
+                }
+                consumer = null;
+                lost("pull failed (" + Outages.describe(e) + ")");
             } catch (Exception e) {
                 // No answer (NATS unreachable) or a pull the server ended (consumer deleted): check it again.
                 consumer = null;
@@ -261,8 +269,8 @@ public final class JetStreamIngest implements Consumption {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+            // as above: stop() ends the loop, not an interrupt
+            Thread.interrupted();
         }
     }
 

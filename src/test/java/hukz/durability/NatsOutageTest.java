@@ -8,13 +8,9 @@ import hukz.support.Receiver;
 import hukz.support.TcpProxy;
 import hukz.support.TestHukz;
 import hukz.support.TestNats;
-import io.nats.client.JetStream;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/**
- * NATS unreachable for 15 s (a proxy between hukz and the server is cut): hukz reconnects, resubscribes (or goes on
- * with its durable consumer) and delivers.
- */
+/** NATS unreachable for 15 s (a proxy between hukz and the server is cut): hukz reconnects, resubscribes, delivers. */
 class NatsOutageTest {
     private static final Duration OUTAGE = Duration.ofSeconds(15);
 
@@ -64,45 +57,6 @@ class NatsOutageTest {
                 assertThat(log.containing("nats is back after")).as("one INFO when it came back").hasSize(1);
                 assertThat(log.stackTraces()).isZero();
                 assertThat(log.lines()).as("a handful of lines for the whole outage").hasSizeLessThanOrEqualTo(4);
-            }
-        }
-    }
-
-    @Test
-    void withJetStreamWhatIsPublishedWhileHukzIsCutOffIsDeliveredAfter() throws Exception {
-        int natsPort = URI.create(TestNats.shared().url()).getPort();
-        try (TcpProxy proxy = new TcpProxy(natsPort);
-             Receiver receiver = new Receiver();
-             NatsPublisher nats = NatsPublisher.shared()) {
-            nats.connection().jetStreamManagement().addStream(StreamConfiguration.builder().name("HUKZ_NATS_OUTAGE")
-                    .subjects("natsoutjs.>").storageType(StorageType.File).build());
-            JetStream js = nats.connection().jetStream();
-            try (TestHukz hukz = TestHukz.start(Map.of("nats_url", "nats://127.0.0.1:" + proxy.port(),
-                    "nats_stream", "HUKZ_NATS_OUTAGE", "nats_subject", "natsoutjs.>"))) {
-                hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("natsoutjs.created"));
-                js.publish("natsoutjs.created", "{\"n\":0}".getBytes(StandardCharsets.UTF_8));
-                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 1);
-
-                try (CapturedLog log = new CapturedLog()) {
-                    proxy.cut();
-                    await().atMost(Duration.ofSeconds(15)).until(() -> notReadyFor(hukz.api, "nats"));
-                    for (int n = 1; n <= 5; n++) {
-                        js.publish("natsoutjs.created", ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
-                    }
-                    long end = System.nanoTime() + OUTAGE.toNanos();
-                    while (System.nanoTime() < end) {
-                        assertThat(notReadyFor(hukz.api, "nats")).as("not ready while NATS is away").isTrue();
-                        TimeUnit.SECONDS.sleep(1); // pacing the checks over the outage, which is the behaviour under test
-                    }
-                    assertThat(receiver.count()).isEqualTo(1);
-                    proxy.restore();
-                    await().atMost(Duration.ofSeconds(30)).until(() -> hukz.api.send("GET", "/health/ready", null).status() == 200);
-                    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 6);
-                    assertThat(log.containing("nats unreachable")).hasSize(1);
-                    assertThat(log.containing("nats is back after")).hasSize(1);
-                    assertThat(log.stackTraces()).isZero();
-                    assertThat(log.lines()).as("a handful of lines for the whole outage").hasSizeLessThanOrEqualTo(4);
-                }
             }
         }
     }
