@@ -1,5 +1,6 @@
 package hukz.config;
 
+import hukz.api.ApiDocs;
 import hukz.api.ApiErrors;
 import hukz.api.ApiRequest;
 import hukz.api.DeliveryApi;
@@ -10,6 +11,7 @@ import hukz.api.WebhookApi;
 import hukz.api.http.GuardedVertx;
 import hukz.api.http.HttpGuard;
 import hukz.api.http.HttpLimits;
+import hukz.api.openapi.OpenApiDocument;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.CoreNatsConsumption;
@@ -42,6 +44,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.Main;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -83,6 +88,7 @@ public final class HukzBeans {
                 .register(registry);
         Gauge.builder("hukz_nats_slow_consumer_dropped", nats, c -> c.getStatistics().getDroppedCount()).register(registry);
         DispatchMetrics metrics = new DispatchMetrics(registry);
+        bindCamelMetrics(main, registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
         RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
@@ -105,6 +111,8 @@ public final class HukzBeans {
         main.bind("webhookApi", new WebhookApi(requests, webhooks, events, guard, directory));
         main.bind("logApi", new LogApi(requests, logs));
         main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs));
+        main.bind("openApiDocument", new OpenApiDocument(!config.apiToken().isEmpty()));
+        main.bind("apiDocs", new ApiDocs());
         main.bind("natsConnection", nats);
         // A message's own headers never reach the exchange, except those hukz reads (see NatsInboundHeaders).
         NatsComponent natsComponent = new NatsComponent();
@@ -142,6 +150,22 @@ public final class HukzBeans {
             }
             throw e;
         }
+    }
+
+    /**
+     * Camel's own route and exchange metrics (camel_exchanges_total, camel_route_policy_seconds, camel_routes_running, …
+     * per routeId) go into the same registry as hukz's, so /metrics shows both. Camel Main adds every RoutePolicyFactory
+     * and EventNotifier bean to the context; the registry's name is the one camel-micrometer looks up (a
+     * {@code micrometer:} endpoint in a route counts into it too).
+     */
+    static void bindCamelMetrics(Main main, PrometheusMeterRegistry registry) {
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory();
+        routes.setMeterRegistry(registry);
+        main.bind("camelRouteMetrics", routes);
+        MicrometerRouteEventNotifier routeEvents = new MicrometerRouteEventNotifier();
+        routeEvents.setMeterRegistry(registry);
+        main.bind("camelRouteEventMetrics", routeEvents);
     }
 
     /**

@@ -1,6 +1,5 @@
 package hukz.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +22,15 @@ public final class HukzProcess implements AutoCloseable {
     }
 
     public static HukzProcess start(Map<String, String> config) {
+        return start(config, Path.of(System.getProperty("user.dir")));
+    }
+
+    /** Runs from {@code workDir}, which holds the application.properties and routes/ it loads (tests that edit routes). */
+    public static HukzProcess start(Map<String, String> config, Path workDir) {
         try {
             Path log = Files.createTempFile("hukz-process", ".log");
             ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
-                    .directory(new File(System.getProperty("user.dir")))
+                    .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
