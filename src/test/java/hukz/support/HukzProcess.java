@@ -56,7 +56,7 @@ public final class HukzProcess implements AutoCloseable {
         try {
             Path log = Files.createTempFile("hukz-process", ".log");
             ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
-                    .directory(new File(System.getProperty("user.dir")))
+                    .directory(Path.of(System.getProperty("user.dir")).toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
