@@ -18,7 +18,7 @@ public record HukzConfig(
         String natsUrl, String natsUserName, String natsUserPassword,
         String queueGroup, int serverPort, String natsSubject, String natsStream,
         List<Duration> retrySchedule, Duration deliveryTimeout, int logRetentionDays,
-        boolean allowPrivateUrls, String apiToken) {
+        boolean allowPrivateUrls, String apiToken, int ingestBuffer) {
 
     public static final String EMBEDDED = "embedded";
     public static final String DEFAULT_RETRY_SCHEDULE = "5s,30s,2m,10m,30m,1h,3h,6h";
@@ -74,7 +74,8 @@ public record HukzConfig(
                 DurationParser.parse("delivery_timeout", v.text("delivery_timeout", "15s")),
                 v.integer("log_retention_days", 30, 1, 36500),
                 v.bool("allow_private_urls", !production),
-                v.text("api_token", ""));
+                v.text("api_token", ""),
+                v.integer("ingest_buffer", 100_000, 1, 10_000_000));
     }
 
     public boolean embeddedDatabase() {
@@ -94,7 +95,7 @@ public record HukzConfig(
                 + (natsStream.isEmpty() ? "" : " stream=" + natsStream)
                 + " server_port=" + serverPort + " delivery_timeout=" + deliveryTimeout.toMillis() + "ms"
                 + " retries=" + retrySchedule.size() + " allow_private_urls=" + allowPrivateUrls
-                + " api_token=" + (apiToken.isEmpty() ? "off" : "on");
+                + " api_token=" + (apiToken.isEmpty() ? "off" : "on") + " ingest_buffer=" + ingestBuffer;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package hukz.dispatch;
 
+import hukz.health.OutageTracker;
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
 import hukz.store.WebhookStore;
@@ -22,9 +23,11 @@ public final class RetryPoller {
     private final AttemptRecorder recorder;
     private final Duration lease;
     private final String queueUri;
+    private final OutageTracker database;
 
     public RetryPoller(DeliveryStore deliveries, WebhookStore webhooks, WebhookDirectory directory, Attempt attempt,
-                       AttemptRecorder recorder, Duration lease, String queueUri) {
+                       AttemptRecorder recorder, Duration lease, String queueUri, OutageTracker database) {
+        this.database = database;
         this.queueUri = queueUri;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
@@ -40,7 +43,20 @@ public final class RetryPoller {
      */
     public List<DeliveryTask> claim(Exchange exchange) {
         SedaEndpoint queue = exchange.getContext().getEndpoint(queueUri, SedaEndpoint.class);
-        return claim(queue.getSize() - queue.getCurrentQueueSize() - 100);
+        try {
+            List<DeliveryTask> tasks = new ArrayList<>(claim(queue.getSize() - queue.getCurrentQueueSize() - 100));
+            database.up();
+            // Claimed again because its lease ran out while its outcome waited for the database: the outcome
+            // decides, and the renewed lease keeps it from being taken meanwhile.
+            tasks.removeIf(t -> recorder.awaitsRecording(t.delivery().id()));
+            return tasks;
+        } catch (RuntimeException e) {
+            // An outage is reported once by the tracker; the next tick tries again.
+            if (database.failed(e)) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     public List<DeliveryTask> claim(int room) {

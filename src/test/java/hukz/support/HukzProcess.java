@@ -90,6 +90,43 @@ public final class HukzProcess implements AutoCloseable {
         }
     }
 
+    /** What a hukz that was expected to stop by itself printed, and its exit code. */
+    public record Exit(int code, String output) {
+    }
+
+    /** Runs hukz with this configuration until it exits by itself (at most {@code limit}; then it is killed). */
+    public static Exit runUntilExit(Map<String, String> config, java.time.Duration limit) {
+        try {
+            Path log = Files.createTempFile("hukz-process", ".log");
+            ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
+                    .directory(workingDirectory().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().keySet().removeIf(name -> name.toUpperCase(Locale.ROOT).startsWith("HUKZ_"));
+            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(Locale.ROOT), v));
+            Process process = pb.start();
+            LIVE.add(process);
+            Reaper.record(process.pid());
+            try {
+                if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                    throw new AssertionError("hukz did not exit within " + limit + ":\n" + Files.readString(log));
+                }
+            } finally {
+                if (!process.isAlive()) {
+                    LIVE.remove(process);
+                }
+            }
+            return new Exit(process.exitValue(), Files.readString(log));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
