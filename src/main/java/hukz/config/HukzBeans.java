@@ -9,14 +9,17 @@ import hukz.api.ServiceApi;
 import hukz.api.WebhookApi;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
-import hukz.dispatch.DeliveryHeaderFilter;
 import hukz.dispatch.DispatchMetrics;
-import hukz.dispatch.GuardedDnsResolver;
 import hukz.dispatch.DispatchLifecycle;
+import hukz.dispatch.CircuitPolicy;
+import hukz.dispatch.Circuits;
+import hukz.dispatch.DeliveryHttp;
+import hukz.dispatch.FlowControl;
+import hukz.dispatch.InFlight;
+import hukz.dispatch.OperatorEvents;
 import hukz.dispatch.Ingest;
 import hukz.dispatch.IngestQueue;
 import hukz.dispatch.JetStreamIngest;
-import hukz.dispatch.ResponseLimits;
 import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
 import hukz.dispatch.UrlGuard;
@@ -24,6 +27,7 @@ import hukz.dispatch.WebhookDirectory;
 import hukz.store.Db;
 import hukz.store.DeliveryStore;
 import hukz.store.EventStore;
+import hukz.store.FlowStore;
 import hukz.store.WebhookLogStore;
 import hukz.store.WebhookStore;
 import io.micrometer.core.instrument.Gauge;
@@ -32,19 +36,19 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
-import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.util.Timeout;
+import org.apache.camel.main.MainListenerSupport;
 
 import javax.sql.DataSource;
 import java.time.Duration;
 
 /** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
 public final class HukzBeans {
+    /** Threads that prepare attempts and hand them to the HTTP client; none waits on a receiver. */
     public static final int DELIVERY_WORKERS = 32;
+    /** Connections to one receiver host: the highest max_in_flight a webhook may have. */
+    public static final int MAX_CONNECTIONS_PER_RECEIVER = 1000;
     /** Messages taken from NATS and not yet stored; past this core NATS messages are dropped with a warning. */
     public static final int INGEST_QUEUE_CAPACITY = 100_000;
 
@@ -62,6 +66,7 @@ public final class HukzBeans {
         WebhookStore webhooks = new WebhookStore(db, events);
         DeliveryStore deliveries = new DeliveryStore(db);
         WebhookLogStore logs = new WebhookLogStore(db);
+        FlowStore flow = new FlowStore(db);
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -70,25 +75,47 @@ public final class HukzBeans {
         Gauge.builder("hukz_oldest_pending_delivery_age_seconds", deliveries, DeliveryStore::oldestPendingAgeSeconds).register(registry);
         Gauge.builder("hukz_nats_slow_consumer_dropped", nats, c -> c.getStatistics().getDroppedCount()).register(registry);
         DispatchMetrics metrics = new DispatchMetrics(registry);
+        InFlight inFlight = new InFlight(lease(config));
+        FlowControl flowControl = new FlowControl(inFlight, flow, deliveries);
+        Gauge.builder("hukz_attempts_in_flight", inFlight, InFlight::total).description("attempts waiting on their receiver now")
+                .register(registry);
+        Gauge.builder("hukz_circuits_open", flow, f -> f.notClosed().size()).description("webhooks whose circuit is open or half open")
+                .register(registry);
+        Gauge.builder("hukz_deliveries_waiting", deliveries, DeliveryStore::countWaitingOnCircuit).tag("reason", "circuit")
+                .description("due deliveries held back by flow control").register(registry);
+        Gauge.builder("hukz_deliveries_waiting", deliveries, DeliveryStore::countWaitingOnRateLimit).tag("reason", "rate_limit")
+                .description("due deliveries held back by flow control").register(registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
         RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
         WebhookDirectory directory = new WebhookDirectory(webhooks, 1000);
         Attempt attempt = new Attempt(schedule);
-        AttemptRecorder recorder = new AttemptRecorder(deliveries, webhooks, directory, metrics);
+        OperatorEvents operatorEvents = new OperatorEvents(nats, config.operatorSubjectPrefix());
+        Circuits circuits = new Circuits(new CircuitPolicy(config.circuitFailures(), config.circuitCooldown()), config.disableAfter(),
+                flow, flowControl, webhooks, deliveries, directory, operatorEvents);
+        AttemptRecorder recorder = new AttemptRecorder(deliveries, circuits, metrics);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
-        main.bind("http", httpComponent(config, guard));
+        DeliveryHttp http = new DeliveryHttp(guard, config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1, MAX_CONNECTIONS_PER_RECEIVER);
+        main.bind("deliveryHttp", http);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStop(BaseMainSupport m) {
+                http.close();
+            }
+        });
+        main.bind("flowControl", flowControl);
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics));
         main.bind("attempt", attempt);
         main.bind("attemptRecorder", recorder);
-        main.bind("retryPoller", new RetryPoller(deliveries, webhooks, directory, attempt, recorder, lease(config), DeliveryApi.DELIVER_URI));
+        main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
+                DeliveryApi.DELIVER_URI));
         main.bind("deliveryStore", deliveries);
         main.bind("apiErrors", new ApiErrors());
         main.bind("eventApi", new EventApi(requests, events, directory));
-        main.bind("webhookApi", new WebhookApi(requests, webhooks, events, guard, directory));
+        main.bind("webhookApi", new WebhookApi(requests, webhooks, events, guard, directory, flow, config.maxInFlight()));
         main.bind("logApi", new LogApi(requests, logs));
-        main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs));
+        main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs, flow));
         main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
         main.bind("natsConnection", nats);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
@@ -99,40 +126,5 @@ public final class HukzBeans {
                 lease(config), ingestQueue);
         main.bind("jetStreamIngest", jetStream);
         main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder));
-    }
-
-    /**
-     * The one HTTP client of all deliveries: pooled for the fan-out, no redirects, no retries of its own,
-     * and a resolver that refuses forbidden addresses at connect time.
-     */
-    static HttpComponent httpComponent(HukzConfig config, UrlGuard guard) {
-        long timeoutMs = config.deliveryTimeout().toMillis();
-        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(new GuardedDnsResolver(guard))
-                .setMaxConnTotal(DELIVERY_WORKERS * 4)
-                .setMaxConnPerRoute(DELIVERY_WORKERS)
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofMilliseconds(Math.min(5000, timeoutMs)))
-                        .setSocketTimeout(Timeout.ofMilliseconds(timeoutMs))
-                        .build())
-                .build();
-        HttpComponent http = new HttpComponent();
-        http.setClientConnectionManager(pool);
-        http.setHeaderFilterStrategy(new DeliveryHeaderFilter());
-        http.setConnectTimeout(Math.min(5000, timeoutMs));
-        http.setResponseTimeout(timeoutMs);
-        http.setSoTimeout(timeoutMs);
-        http.setConnectionRequestTimeout(timeoutMs);
-        http.setFollowRedirects(false);
-        http.setRedirectHandlingDisabled(true);
-        http.setAutomaticRetriesDisabled(true);
-        http.setCookieManagementDisabled(true);
-        http.setAuthCachingDisabled(true);
-        http.setContentCompressionDisabled(true);
-        http.setDefaultUserAgentDisabled(true);
-        http.setSkipResponseHeaders(false);
-        ResponseLimits limits = new ResponseLimits(config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1);
-        http.setHttpClientConfigurer(builder -> builder.addExecInterceptorFirst("hukz-response-limits", limits));
-        return http;
     }
 }

@@ -2,6 +2,7 @@ package hukz.dispatch;
 
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
+import hukz.store.FlowStore;
 import hukz.store.WebhookStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -11,32 +12,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Takes due deliveries (retries, and any left pending by a crash or restart) from the database and leases
- * them to this instance. Rows locked by another instance are skipped, so each is attempted once.
+ * Takes due deliveries (retries, deliveries flow control left waiting, and any left pending by a crash or
+ * restart) from the database and leases them to this instance. Rows locked by another instance are skipped,
+ * so each is attempted once. Probes of open circuits are claimed here too, one per circuit across instances.
  */
 public final class RetryPoller {
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;
+    private final FlowStore flow;
     private final WebhookDirectory directory;
+    private final FlowControl flowControl;
     private final Attempt attempt;
     private final AttemptRecorder recorder;
     private final Duration lease;
     private final String queueUri;
 
-    public RetryPoller(DeliveryStore deliveries, WebhookStore webhooks, WebhookDirectory directory, Attempt attempt,
-                       AttemptRecorder recorder, Duration lease, String queueUri) {
+    public RetryPoller(DeliveryStore deliveries, WebhookStore webhooks, FlowStore flow, WebhookDirectory directory,
+                       FlowControl flowControl, Attempt attempt, AttemptRecorder recorder, Duration lease, String queueUri) {
         this.queueUri = queueUri;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
+        this.flow = flow;
         this.directory = directory;
+        this.flowControl = flowControl;
         this.attempt = attempt;
         this.recorder = recorder;
         this.lease = lease;
     }
 
     /**
-     * Due deliveries of enabled webhooks, as many as the delivery queue has room for; those of disabled or
-     * deleted webhooks fail here.
+     * Due deliveries of enabled webhooks that flow control lets go now, as many as the delivery queue has room
+     * for; those of disabled or deleted webhooks fail here.
      */
     public List<DeliveryTask> claim(Exchange exchange) {
         SedaEndpoint queue = exchange.getContext().getEndpoint(queueUri, SedaEndpoint.class);
@@ -47,8 +53,8 @@ public final class RetryPoller {
         if (room <= 0) {
             return List.of();
         }
-        List<DeliveryTask> tasks = new ArrayList<>();
-        for (Delivery d : deliveries.claimDue(Math.min(room, 500), lease)) {
+        List<DeliveryTask> tasks = new ArrayList<>(probes());
+        for (Delivery d : deliveries.claimDue(Math.min(room, 500), lease, flowControl.full(), flowControl::inFlight)) {
             var webhook = directory.enabled(d.webhookId());
             if (webhook != null) {
                 tasks.add(new DeliveryTask(d, webhook));
@@ -57,6 +63,21 @@ public final class RetryPoller {
                         recorder.record(attempt.refusedFinally(new DeliveryTask(d, w), "webhook is disabled or deleted")));
             }
         }
-        return tasks;
+        return flowControl.admit(tasks);
+    }
+
+    /** One delivery for each open circuit whose cool-down is over and that this instance claimed the probe of. */
+    private List<DeliveryTask> probes() {
+        List<DeliveryTask> probes = new ArrayList<>();
+        for (long webhookId : flow.claimProbes(lease)) {
+            var webhook = directory.enabled(webhookId);
+            var delivery = webhook == null ? java.util.Optional.<Delivery>empty() : deliveries.claimProbe(webhookId, lease);
+            if (delivery.isPresent()) {
+                probes.add(new DeliveryTask(delivery.get(), webhook, true));
+            } else {
+                flow.releaseProbe(webhookId);
+            }
+        }
+        return probes;
     }
 }

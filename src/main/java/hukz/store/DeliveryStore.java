@@ -87,13 +87,73 @@ public final class DeliveryStore {
 
     /**
      * Takes up to {@code limit} due deliveries and leases them, skipping rows another instance holds, so each
-     * due retry is attempted by one instance.
+     * due retry is attempted by one instance. Flow control (SPEC §8) leaves rows in the database: none of the
+     * webhooks in {@code full} (every slot of this instance taken), none of a webhook whose circuit is not closed
+     * or whose rate-limit window is used up, and of any other webhook at most its {@code max_in_flight} less
+     * {@code inFlight} of it. Deliveries of disabled or deleted webhooks are taken whatever their flow state, to be
+     * failed.
      */
-    public List<Delivery> claimDue(int limit, Duration lease) {
-        return db.query("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id IN ("
-                        + "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() "
-                        + "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS,
-                DeliveryStore::map, lease.toMillis() + " milliseconds", limit);
+    public List<Delivery> claimDue(int limit, Duration lease, List<Long> full, java.util.function.ToIntFunction<Long> inFlight) {
+        return db.inTransaction(() -> {
+            Map<Long, Integer> room = new HashMap<>();
+            List<Long> picked = new ArrayList<>();
+            db.query("SELECT d.id, d.webhook_id, w.max_in_flight, (w.enabled AND w.deleted_at IS NULL) AS live "
+                            + "FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                            + "WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND NOT (d.webhook_id = ANY (?)) "
+                            + "AND (NOT w.enabled OR w.deleted_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM webhook_flow f "
+                            + "WHERE f.webhook_id = d.webhook_id AND (f.circuit <> 'closed' OR w.rate_limit IS NOT NULL "
+                            + "AND f.rate_window = date_trunc('second', clock_timestamp()) AND f.rate_used >= w.rate_limit))) "
+                            + "ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED",
+                    rs -> {
+                        long webhookId = rs.getLong("webhook_id");
+                        if (!rs.getBoolean("live")) {
+                            picked.add(rs.getLong("id"));
+                            return null;
+                        }
+                        int left = room.computeIfAbsent(webhookId, w -> {
+                            try {
+                                return rs.getInt("max_in_flight") - inFlight.applyAsInt(w);
+                            } catch (SQLException e) {
+                                throw new DataAccessException(e);
+                            }
+                        });
+                        if (left > 0) {
+                            picked.add(rs.getLong("id"));
+                            room.put(webhookId, left - 1);
+                        }
+                        return null;
+                    }, (Object) full.toArray(Long[]::new), limit);
+            if (picked.isEmpty()) {
+                return List.<Delivery>of();
+            }
+            return db.query("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id = ANY (?) "
+                            + "RETURNING " + COLUMNS, DeliveryStore::map, lease.toMillis() + " milliseconds",
+                    (Object) picked.toArray(Long[]::new));
+        });
+    }
+
+    /** The due delivery a probe of the webhook's open circuit sends (the oldest), leased; empty when none is due. */
+    public Optional<Delivery> claimProbe(long webhookId, Duration lease) {
+        return db.queryOne("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id = ("
+                        + "SELECT id FROM deliveries WHERE webhook_id = ? AND status = 'pending' AND next_attempt_at <= now() "
+                        + "ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS,
+                DeliveryStore::map, lease.toMillis() + " milliseconds", webhookId);
+    }
+
+    /** Makes every pending delivery of a webhook due now: its webhook was disabled and the retry poller fails them. */
+    public void makeAllDue(long webhookId) {
+        db.update("UPDATE deliveries SET next_attempt_at = now(), updated_at = now() WHERE webhook_id = ? AND status = 'pending'", webhookId);
+    }
+
+    /**
+     * Gives leased deliveries back as due at {@code at} (now when null), with their attempts unchanged: flow
+     * control did not let them go out yet.
+     */
+    public void makeDue(List<Long> ids, Instant at) {
+        if (!ids.isEmpty()) {
+            db.update("UPDATE deliveries SET next_attempt_at = coalesce(?::timestamptz, now()), updated_at = now() WHERE id = ANY (?) AND status = 'pending'",
+                    at, ids.toArray(Long[]::new));
+        }
     }
 
     /**
@@ -195,6 +255,24 @@ public final class DeliveryStore {
 
     public long countPending() {
         return db.queryLong("SELECT count(*) FROM deliveries WHERE status = 'pending'");
+    }
+
+    /** Due deliveries of enabled webhooks whose circuit is open or half open. */
+    public long countWaitingOnCircuit() {
+        return db.queryLong("SELECT count(*) FROM deliveries d JOIN webhook_flow f ON f.webhook_id = d.webhook_id "
+                + "JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = 'pending' AND d.next_attempt_at <= now() "
+                + "AND f.circuit <> 'closed' AND w.enabled AND w.deleted_at IS NULL");
+    }
+
+    /**
+     * Deliveries of enabled, rate-limited webhooks with a closed circuit that are due now or in the next second
+     * (where flow control puts those over the limit): waiting for their turn within the rate limit.
+     */
+    public long countWaitingOnRateLimit() {
+        return db.queryLong("SELECT count(*) FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                + "WHERE d.status = 'pending' AND d.next_attempt_at <= now() + interval '1 second' AND w.rate_limit IS NOT NULL "
+                + "AND w.enabled AND w.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM webhook_flow f "
+                + "WHERE f.webhook_id = d.webhook_id AND f.circuit <> 'closed')");
     }
 
     public double oldestPendingAgeSeconds() {

@@ -1,0 +1,119 @@
+package hukz.dispatch;
+
+import hukz.store.AttemptRecord;
+import hukz.store.DeliveryStore;
+import hukz.store.FlowStore;
+import hukz.store.Webhook;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides which deliveries may be attempted now (SPEC §8): none of a webhook whose circuit is open, at most
+ * its {@code max_in_flight} at once on this instance, at most its {@code rate_limit} per second across all
+ * instances. The others are not queued here: they go back to the database as due (or due at the next
+ * rate-limit window), uncounted, and the retry poller takes them when the webhook has room again.
+ */
+public final class FlowControl {
+    private static final long OPEN_CIRCUITS_MAX_AGE_MILLIS = 250;
+    private final InFlight inFlight;
+    private final FlowStore flow;
+    private final DeliveryStore deliveries;
+    private volatile Set<Long> openCircuits = Set.of();
+    private volatile long openCircuitsReadAt;
+
+    public FlowControl(InFlight inFlight, FlowStore flow, DeliveryStore deliveries) {
+        this.inFlight = inFlight;
+        this.flow = flow;
+        this.deliveries = deliveries;
+    }
+
+    /** The deliveries (stored by ingest, or claimed by the retry poller) that go out now, in their order. */
+    public List<DeliveryTask> admit(List<DeliveryTask> tasks) {
+        if (tasks.isEmpty()) {
+            return tasks;
+        }
+        Set<Long> open = openCircuits();
+        Map<Long, List<DeliveryTask>> byWebhook = new LinkedHashMap<>();
+        List<DeliveryTask> admitted = new ArrayList<>(tasks.size());
+        for (DeliveryTask t : tasks) {
+            if (t.probe()) {
+                admitted.add(t);
+            } else {
+                byWebhook.computeIfAbsent(t.webhook().id(), k -> new ArrayList<>()).add(t);
+            }
+        }
+        List<Long> dueNow = new ArrayList<>();
+        Map<Instant, List<Long>> dueLater = new LinkedHashMap<>();
+        for (List<DeliveryTask> group : byWebhook.values()) {
+            Webhook w = group.get(0).webhook();
+            List<Long> ids = group.stream().map(t -> t.delivery().id()).toList();
+            if (open.contains(w.id())) {
+                dueNow.addAll(ids);
+                continue;
+            }
+            int room = Math.min(group.size(), inFlight.free(w.id(), w.maxInFlight()));
+            int granted = room;
+            if (w.rateLimit() != null && room > 0) {
+                FlowStore.Grant grant = flow.takeRate(w.id(), w.rateLimit(), room);
+                granted = grant.granted();
+                dueLater.computeIfAbsent(grant.nextWindow(), k -> new ArrayList<>()).addAll(ids.subList(granted, room));
+            }
+            int taken = inFlight.acquire(w.id(), w.maxInFlight(), ids.subList(0, granted));
+            admitted.addAll(group.subList(0, taken));
+            dueNow.addAll(ids.subList(taken, granted));
+            dueNow.addAll(ids.subList(room, ids.size()));
+        }
+        deliveries.makeDue(dueNow, null);
+        dueLater.forEach((at, ids) -> deliveries.makeDue(ids, at));
+        return admitted;
+    }
+
+    /** The attempt is over: its webhook has a slot free again. */
+    public void release(AttemptRecord r) {
+        inFlight.release(r.webhookId(), r.deliveryId());
+    }
+
+    /** Webhooks with every slot of this instance taken. */
+    public List<Long> full() {
+        return inFlight.full();
+    }
+
+    public int inFlight(long webhookId) {
+        return inFlight.of(webhookId);
+    }
+
+    public int inFlightTotal() {
+        return inFlight.total();
+    }
+
+    /** This instance saw the circuit open or close: act on it before the next read of the database. */
+    public void circuitChanged(long webhookId, boolean open) {
+        Set<Long> copy = new HashSet<>(openCircuits);
+        if (open) {
+            copy.add(webhookId);
+        } else {
+            copy.remove(webhookId);
+        }
+        openCircuits = Set.copyOf(copy);
+    }
+
+    /** Open or half-open circuits, as read from the database at most 250 ms ago (another instance may open one). */
+    public Set<Long> openCircuits() {
+        long now = System.currentTimeMillis();
+        if (now - openCircuitsReadAt > OPEN_CIRCUITS_MAX_AGE_MILLIS) {
+            synchronized (this) {
+                if (now - openCircuitsReadAt > OPEN_CIRCUITS_MAX_AGE_MILLIS) {
+                    openCircuits = Set.copyOf(flow.notClosed());
+                    openCircuitsReadAt = now;
+                }
+            }
+        }
+        return openCircuits;
+    }
+}
