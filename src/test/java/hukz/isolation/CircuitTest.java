@@ -54,6 +54,7 @@ class CircuitTest {
             assertThat(health.get("failing_since").isNull()).isFalse();
             assertThat(health.get("next_probe_at").isNull()).isFalse();
             assertThat(FlowKit.metric(hukz, "hukz_circuits_open")).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> FlowKit.metric(hukz, "hukz_deliveries_waiting{reason=\"circuit\"") >= 5);
 
             // three probes: 500 ms, 1 s and 2 s after the failures before them
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.count() >= 8);

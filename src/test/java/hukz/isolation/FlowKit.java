@@ -56,6 +56,12 @@ final class FlowKit {
         return out;
     }
 
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     static JsonNode json(String text) {
         try {
             return MAPPER.readTree(text);

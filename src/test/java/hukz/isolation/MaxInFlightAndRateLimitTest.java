@@ -62,6 +62,7 @@ class MaxInFlightAndRateLimitTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> FlowKit.count(hukz, id, "delivered") == 30);
             assertThat(receiver.count()).isEqualTo(30);
             assertThat(most.get()).isEqualTo(3);
+            assertThat(FlowKit.metric(hukz, "hukz_attempts_in_flight")).isZero();
             assertThat(FlowKit.deliveries(hukz, id)).allMatch(d -> d.get("attempt_count").asInt() == 1);
         }
     }
@@ -74,6 +75,7 @@ class MaxInFlightAndRateLimitTest {
             for (int i = 0; i < 200; i++) {
                 nats.publish(subject, "{\"n\":" + i + "}");
             }
+            await().atMost(Duration.ofSeconds(10)).until(() -> FlowKit.metric(hukz, "hukz_deliveries_waiting{reason=\"rate_limit\"") > 100);
             await().atMost(Duration.ofSeconds(40)).until(() -> FlowKit.count(hukz, id, "delivered") == 200);
 
             List<Long> at = receiver.requests().stream().map(Receiver.Request::receivedAtMillis).sorted().toList();
