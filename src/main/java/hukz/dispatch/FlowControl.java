@@ -24,6 +24,8 @@ public final class FlowControl {
     private final InFlight inFlight;
     private final FlowStore flow;
     private final DeliveryStore deliveries;
+    /** Webhooks with deliveries left due in the database for want of a slot: a freed slot is refilled at once. */
+    private final Set<Long> backlog = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Set<Long> openCircuits = Set.of();
     private volatile long openCircuitsReadAt;
 
@@ -66,6 +68,9 @@ public final class FlowControl {
             }
             int taken = inFlight.acquire(w.id(), w.maxInFlight(), ids.subList(0, granted));
             admitted.addAll(group.subList(0, taken));
+            if (taken < granted || room < ids.size()) {
+                backlog.add(w.id());
+            }
             dueNow.addAll(ids.subList(taken, granted));
             dueNow.addAll(ids.subList(room, ids.size()));
         }
@@ -74,9 +79,23 @@ public final class FlowControl {
         return admitted;
     }
 
-    /** The attempt is over: its webhook has a slot free again. */
-    public void release(AttemptRecord r) {
+    /**
+     * The attempt is over: its webhook has a slot free again. True when deliveries of the webhook wait in the
+     * database for that slot, so the route wakes the refill.
+     */
+    public boolean release(AttemptRecord r) {
         inFlight.release(r.webhookId(), r.deliveryId());
+        return backlog.contains(r.webhookId());
+    }
+
+    /** Webhooks with deliveries waiting for a slot (a snapshot). */
+    public List<Long> backlogged() {
+        return List.copyOf(backlog);
+    }
+
+    /** The database had fewer of the webhook's deliveries due than it had slots: nothing waits for a slot now. */
+    public void drained(long webhookId) {
+        backlog.remove(webhookId);
     }
 
     /** Webhooks with every slot of this instance taken. */

@@ -66,6 +66,38 @@ public final class RetryPoller {
         return flowControl.admit(tasks);
     }
 
+    /**
+     * A slot of a webhook with deliveries waiting for it was freed: takes the due deliveries of the backlogged
+     * webhooks, as many as they have free slots, at once rather than at the next poll. A webhook whose due
+     * deliveries all fit has no backlog any more.
+     */
+    public List<DeliveryTask> refill() {
+        List<Long> backlogged = flowControl.backlogged();
+        if (backlogged.isEmpty()) {
+            return List.of();
+        }
+        List<Delivery> claimed = deliveries.claimDue(500, lease, flowControl.full(), flowControl::inFlight, backlogged);
+        java.util.Map<Long, Integer> got = new java.util.HashMap<>();
+        List<DeliveryTask> tasks = new ArrayList<>();
+        for (Delivery d : claimed) {
+            got.merge(d.webhookId(), 1, Integer::sum);
+            var webhook = directory.enabled(d.webhookId());
+            if (webhook != null) {
+                tasks.add(new DeliveryTask(d, webhook));
+            } else {
+                webhooks.findIncludingDeleted(d.webhookId()).ifPresent(w ->
+                        recorder.record(attempt.refusedFinally(new DeliveryTask(d, w), "webhook is disabled or deleted")));
+            }
+        }
+        for (long webhookId : backlogged) {
+            var webhook = directory.enabled(webhookId);
+            if (webhook == null || got.getOrDefault(webhookId, 0) + flowControl.inFlight(webhookId) < webhook.maxInFlight()) {
+                flowControl.drained(webhookId);
+            }
+        }
+        return flowControl.admit(tasks);
+    }
+
     /** One delivery for each open circuit whose cool-down is over and that this instance claimed the probe of. */
     private List<DeliveryTask> probes() {
         List<DeliveryTask> probes = new ArrayList<>();

@@ -94,12 +94,20 @@ public final class DeliveryStore {
      * failed.
      */
     public List<Delivery> claimDue(int limit, Duration lease, List<Long> full, java.util.function.ToIntFunction<Long> inFlight) {
+        return claimDue(limit, lease, full, inFlight, null);
+    }
+
+    /** {@link #claimDue(int, Duration, List, java.util.function.ToIntFunction)} of these webhooks only ({@code only}, when not null). */
+    public List<Delivery> claimDue(int limit, Duration lease, List<Long> full, java.util.function.ToIntFunction<Long> inFlight,
+                                   List<Long> only) {
+        Long[] onlyIds = only == null ? null : only.toArray(Long[]::new);
         return db.inTransaction(() -> {
             Map<Long, Integer> room = new HashMap<>();
             List<Long> picked = new ArrayList<>();
             db.query("SELECT d.id, d.webhook_id, w.max_in_flight, (w.enabled AND w.deleted_at IS NULL) AS live "
                             + "FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
                             + "WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND NOT (d.webhook_id = ANY (?)) "
+                            + "AND (?::bigint[] IS NULL OR d.webhook_id = ANY (?)) "
                             + "AND (NOT w.enabled OR w.deleted_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM webhook_flow f "
                             + "WHERE f.webhook_id = d.webhook_id AND (f.circuit <> 'closed' OR w.rate_limit IS NOT NULL "
                             + "AND f.rate_window = date_trunc('second', clock_timestamp()) AND f.rate_used >= w.rate_limit))) "
@@ -122,7 +130,7 @@ public final class DeliveryStore {
                             room.put(webhookId, left - 1);
                         }
                         return null;
-                    }, (Object) full.toArray(Long[]::new), limit);
+                    }, full.toArray(Long[]::new), onlyIds, onlyIds, limit);
             if (picked.isEmpty()) {
                 return List.<Delivery>of();
             }
