@@ -76,7 +76,7 @@ public final class HukzBeans {
         Gauge.builder("hukz_nats_slow_consumer_dropped", nats, c -> c.getStatistics().getDroppedCount()).register(registry);
         DispatchMetrics metrics = new DispatchMetrics(registry);
         InFlight inFlight = new InFlight(lease(config));
-        FlowControl flowControl = new FlowControl(inFlight, flow, deliveries);
+        FlowControl flowControl = new FlowControl(inFlight, flow, deliveries, config.circuitFailures());
         Gauge.builder("hukz_attempts_in_flight", inFlight, InFlight::total).description("attempts waiting on their receiver now")
                 .register(registry);
         Gauge.builder("hukz_circuits_open", flow, f -> f.notClosed().size()).description("webhooks whose circuit is open or half open")
@@ -105,7 +105,7 @@ public final class HukzBeans {
             }
         });
         main.bind("flowControl", flowControl);
-        main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics));
+        main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl));
         main.bind("attempt", attempt);
         main.bind("attemptRecorder", recorder);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),

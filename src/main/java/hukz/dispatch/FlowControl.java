@@ -21,6 +21,7 @@ import java.util.Set;
  */
 public final class FlowControl {
     private static final long OPEN_CIRCUITS_MAX_AGE_MILLIS = 250;
+    private static final long HOLD_MILLIS = 2000;
     private final InFlight inFlight;
     private final FlowStore flow;
     private final DeliveryStore deliveries;
@@ -28,8 +29,17 @@ public final class FlowControl {
     private final Set<Long> backlog = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Set<Long> openCircuits = Set.of();
     private volatile long openCircuitsReadAt;
+    private final int circuitFailures;
+    /** Failed attempts in a row seen by this instance, per webhook. */
+    private final Map<Long, Integer> failuresInARow = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Webhooks held as if their circuit were open, until when: their failures reached circuit_failures here and
+     * the circuit in the database (written by the attempt recorder a moment later) is not read yet.
+     */
+    private final Map<Long, Long> heldUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public FlowControl(InFlight inFlight, FlowStore flow, DeliveryStore deliveries) {
+    public FlowControl(InFlight inFlight, FlowStore flow, DeliveryStore deliveries, int circuitFailures) {
+        this.circuitFailures = circuitFailures;
         this.inFlight = inFlight;
         this.flow = flow;
         this.deliveries = deliveries;
@@ -51,6 +61,7 @@ public final class FlowControl {
             }
         }
         List<Long> dueNow = new ArrayList<>();
+        List<Long> waiting = new ArrayList<>();
         Map<Instant, List<Long>> dueLater = new LinkedHashMap<>();
         for (List<DeliveryTask> group : byWebhook.values()) {
             Webhook w = group.get(0).webhook();
@@ -69,14 +80,44 @@ public final class FlowControl {
             int taken = inFlight.acquire(w.id(), w.maxInFlight(), ids.subList(0, granted));
             admitted.addAll(group.subList(0, taken));
             if (taken < granted || room < ids.size()) {
-                backlog.add(w.id());
+                waiting.add(w.id());
             }
             dueNow.addAll(ids.subList(taken, granted));
             dueNow.addAll(ids.subList(room, ids.size()));
         }
         deliveries.makeDue(dueNow, null);
         dueLater.forEach((at, ids) -> deliveries.makeDue(ids, at));
+        // only now that they are due: a refill woken earlier would find nothing and end the backlog
+        backlog.addAll(waiting);
         return admitted;
+    }
+
+    /**
+     * How many of each webhook's new deliveries could go now (its free slots; none while its circuit is open), so
+     * that ingest stores the others due, to wait in the database. Webhooks absent from the answer have room for all.
+     */
+    public Map<Long, Integer> room(Map<Long, Integer> newPerWebhook, WebhookDirectory directory) {
+        Set<Long> open = openCircuits();
+        Map<Long, Integer> room = new java.util.HashMap<>();
+        newPerWebhook.forEach((id, n) -> {
+            Webhook w = directory.enabled(id);
+            int free = w == null || open.contains(id) ? 0 : inFlight.free(id, w.maxInFlight());
+            if (free < n) {
+                room.put(id, free);
+            }
+        });
+        return room;
+    }
+
+    /** Ingest stored deliveries: webhooks with some stored waiting have a backlog, refilled as their slots free. */
+    public void stored(Map<Long, Integer> newPerWebhook, List<hukz.store.Delivery> leased) {
+        Map<Long, Integer> going = new java.util.HashMap<>();
+        leased.forEach(d -> going.merge(d.webhookId(), 1, Integer::sum));
+        newPerWebhook.forEach((id, n) -> {
+            if (going.getOrDefault(id, 0) < n) {
+                backlog.add(id);
+            }
+        });
     }
 
     /**
@@ -84,8 +125,22 @@ public final class FlowControl {
      * database for that slot, so the route wakes the refill.
      */
     public boolean release(AttemptRecord r) {
+        CircuitPolicy.Verdict verdict = CircuitPolicy.verdict(Attempt.outcomeOf(r));
+        if (verdict == CircuitPolicy.Verdict.FAILED) {
+            if (failuresInARow.merge(r.webhookId(), 1, Integer::sum) >= circuitFailures) {
+                heldUntil.put(r.webhookId(), System.currentTimeMillis() + HOLD_MILLIS);
+            }
+        } else if (verdict != CircuitPolicy.Verdict.NEUTRAL) {
+            failuresInARow.remove(r.webhookId());
+            heldUntil.remove(r.webhookId());
+        }
         inFlight.release(r.webhookId(), r.deliveryId());
         return backlog.contains(r.webhookId());
+    }
+
+    /** These webhooks may have due deliveries waiting for a slot: their next freed slot wakes the refill. */
+    public void waiting(java.util.Collection<Long> webhookIds) {
+        backlog.addAll(webhookIds);
     }
 
     /** Webhooks with deliveries waiting for a slot (a snapshot). */
@@ -122,8 +177,24 @@ public final class FlowControl {
         openCircuits = Set.copyOf(copy);
     }
 
-    /** Open or half-open circuits, as read from the database at most 250 ms ago (another instance may open one). */
+    /**
+     * Open or half-open circuits, as read from the database at most 250 ms ago (another instance may open one),
+     * and those this instance holds because it just saw the failure that opens them: no attempt slips out
+     * between that failure and its record.
+     */
     public Set<Long> openCircuits() {
+        Set<Long> read = readOpenCircuits();
+        if (heldUntil.isEmpty()) {
+            return read;
+        }
+        long now = System.currentTimeMillis();
+        heldUntil.values().removeIf(until -> until < now);
+        Set<Long> all = new HashSet<>(read);
+        all.addAll(heldUntil.keySet());
+        return all;
+    }
+
+    private Set<Long> readOpenCircuits() {
         long now = System.currentTimeMillis();
         if (now - openCircuitsReadAt > OPEN_CIRCUITS_MAX_AGE_MILLIS) {
             synchronized (this) {

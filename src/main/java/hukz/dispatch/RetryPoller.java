@@ -54,7 +54,12 @@ public final class RetryPoller {
             return List.of();
         }
         List<DeliveryTask> tasks = new ArrayList<>(probes());
-        for (Delivery d : deliveries.claimDue(Math.min(room, 500), lease, flowControl.full(), flowControl::inFlight)) {
+        List<Long> full = flowControl.full();
+        java.util.Set<Long> leftBehind = new java.util.HashSet<>(full);
+        List<Delivery> claimed = deliveries.claimDue(Math.min(room, 500), lease, full, flowControl::inFlight, leftBehind);
+        // their next freed slot takes the next of their due deliveries at once (a refill that finds none ends it)
+        flowControl.waiting(leftBehind);
+        for (Delivery d : claimed) {
             var webhook = directory.enabled(d.webhookId());
             if (webhook != null) {
                 tasks.add(new DeliveryTask(d, webhook));
@@ -76,7 +81,17 @@ public final class RetryPoller {
         if (backlogged.isEmpty()) {
             return List.of();
         }
-        List<Delivery> claimed = deliveries.claimDue(500, lease, flowControl.full(), flowControl::inFlight, backlogged);
+        java.util.Map<Long, Integer> slots = new java.util.HashMap<>();
+        for (long webhookId : backlogged) {
+            var webhook = directory.enabled(webhookId);
+            int free = webhook == null ? 0 : webhook.maxInFlight() - flowControl.inFlight(webhookId);
+            if (webhook == null) {
+                flowControl.drained(webhookId);
+            } else if (free > 0) {
+                slots.put(webhookId, free);
+            }
+        }
+        List<Delivery> claimed = deliveries.claimDueOf(slots, lease);
         java.util.Map<Long, Integer> got = new java.util.HashMap<>();
         List<DeliveryTask> tasks = new ArrayList<>();
         for (Delivery d : claimed) {
@@ -89,12 +104,11 @@ public final class RetryPoller {
                         recorder.record(attempt.refusedFinally(new DeliveryTask(d, w), "webhook is disabled or deleted")));
             }
         }
-        for (long webhookId : backlogged) {
-            var webhook = directory.enabled(webhookId);
-            if (webhook == null || got.getOrDefault(webhookId, 0) + flowControl.inFlight(webhookId) < webhook.maxInFlight()) {
+        slots.forEach((webhookId, free) -> {
+            if (got.getOrDefault(webhookId, 0) < free) {
                 flowControl.drained(webhookId);
             }
-        }
+        });
         return flowControl.admit(tasks);
     }
 

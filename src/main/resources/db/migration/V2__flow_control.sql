@@ -22,3 +22,6 @@ CREATE TABLE webhook_flow (
     rate_used            INT NOT NULL DEFAULT 0
 );
 CREATE INDEX webhook_flow_not_closed ON webhook_flow (webhook_id) WHERE circuit <> 'closed';
+
+-- A webhook's due deliveries, oldest first: what a freed slot of that webhook takes next.
+CREATE INDEX deliveries_webhook_due ON deliveries (webhook_id, next_attempt_at) WHERE status = 'pending';
