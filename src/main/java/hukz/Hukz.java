@@ -2,6 +2,7 @@ package hukz;
 
 import hukz.config.ConfigException;
 import hukz.config.HukzConfig;
+import hukz.config.Redact;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -17,11 +18,11 @@ public final class Hukz {
         try {
             service = HukzService.create(HukzConfig.load(Path.of("")), Path.of("data"));
         } catch (ConfigException e) {
-            System.err.println("hukz: " + e.getMessage());
+            System.err.println("hukz: " + Redact.credentials(e.getMessage()));
             System.exit(2);
             return;
         } catch (RuntimeException e) {
-            System.err.println("hukz: cannot start: " + e.getMessage());
+            System.err.println("hukz: cannot start: " + Redact.credentials(e.getMessage()));
             System.exit(1);
             return;
         }
@@ -40,7 +41,7 @@ public final class Hukz {
             service.run();
             exitCode = service.main().getExitCode();
         } catch (Exception e) {
-            System.err.println("hukz: stopped on error: " + e.getMessage());
+            System.err.println("hukz: stopped on error: " + Redact.credentials(e.getMessage()));
             exitCode = 1;
         } finally {
             service.close();

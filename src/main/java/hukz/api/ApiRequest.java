@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import hukz.Json;
 import hukz.store.ListQuery;
 import io.vertx.core.http.HttpServerRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.rest.RestEndpoint;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 import java.nio.charset.StandardCharsets;
@@ -71,8 +75,18 @@ public final class ApiRequest {
         return exchange.getMessage().getHeader(name, String.class);
     }
 
-    /** All values of a query parameter, in order. */
+    /** All values of a query parameter, in order. A NUL character (which no text column can hold) is 400. */
     public static List<String> params(Exchange exchange, String name) {
+        List<String> values = rawParams(exchange, name);
+        for (String v : values) {
+            if (v.indexOf('\0') >= 0) {
+                throw ApiException.badParam(name, name + " must not contain NUL characters");
+            }
+        }
+        return values;
+    }
+
+    private static List<String> rawParams(Exchange exchange, String name) {
         HttpServerRequest request = request(exchange);
         if (request != null) {
             return request.params().getAll(name);
@@ -99,16 +113,41 @@ public final class ApiRequest {
     }
 
     /**
-     * A path parameter. platform-http puts request headers and query parameters into the same message headers
-     * before the path parameters, so {@code /events/1?id=2} (or a request header {@code id: 2}) arrives as the
-     * list [2, 1]: the path's value is the last one, and nothing else may stand in for it.
+     * A path parameter, read from the request's path itself where the route's path template has
+     * {@code {name}}. platform-http also puts path parameters into the message headers, beside request headers,
+     * query parameters and form fields of the same name, so a header never decides it. (Outside HTTP, as in
+     * unit tests, the header is the path parameter.)
      */
     public static String pathParam(Exchange exchange, String name) {
+        HttpServerRequest request = request(exchange);
+        String pathTemplate = pathTemplate(exchange.getFromEndpoint());
+        if (request != null && pathTemplate != null) {
+            String[] template = pathTemplate.split("/", -1);
+            String[] actual = request.path().split("/", -1);
+            // aligned from the end, so a server context path in front changes nothing
+            int offset = actual.length - template.length;
+            for (int i = 0; i < template.length; i++) {
+                if (template[i].equals("{" + name + "}")) {
+                    return offset >= 0 ? QueryStringDecoder.decodeComponent(actual[i + offset].replace("+", "%2B")) : null;
+                }
+            }
+        }
         Object value = exchange.getMessage().getHeader(name);
         if (value instanceof List<?> list) {
             return list.isEmpty() ? null : String.valueOf(list.get(list.size() - 1));
         }
         return value == null ? null : value.toString();
+    }
+
+    /** The route's path with its {@code {name}} placeholders, from the REST DSL or platform-http endpoint. */
+    private static String pathTemplate(Endpoint endpoint) {
+        String template = null;
+        if (endpoint instanceof RestEndpoint rest && rest.getPath() != null) {
+            template = rest.getPath() + "/" + (rest.getUriTemplate() == null ? "" : rest.getUriTemplate());
+        } else if (endpoint instanceof PlatformHttpEndpoint http) {
+            template = http.getPath();
+        }
+        return template == null ? null : template.replaceAll("/+", "/").replaceAll("(.)/$", "$1");
     }
 
     /** Every id that fits a bigint is a number that may name a record (404 when none); anything else is 400 Invalid ID. */
@@ -173,16 +212,25 @@ public final class ApiRequest {
         return Integer.parseInt(text.trim());
     }
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     public static Instant instantParam(Exchange exchange, String name) {
         String text = param(exchange, name);
         if (text == null || text.isEmpty()) {
             return null;
         }
+        Instant time;
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            time = OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw ApiException.badParam(name, name + " must be an RFC 3339 time");
         }
+        // RFC 3339 years have four digits; PostgreSQL cannot compare against the years java.time allows beyond them.
+        if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+            throw ApiException.badParam(name, name + " must be an RFC 3339 time between years 0001 and 9999");
+        }
+        return time;
     }
 
     /** The body as a JSON object: over 1 MiB is 413, anything but a JSON object is 422 Invalid request body. */

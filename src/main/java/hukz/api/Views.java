@@ -68,7 +68,7 @@ public final class Views {
         n.put("disabled_reason", w.disabledReason());
         n.set("space_id", spaceId(w.spaceId()));
         n.set("tags", map(w.tags()));
-        n.set("headers", map(w.headers()));
+        n.set("headers", map(HeaderMask.masked(w.headers())));
         n.put("format", w.format());
         ArrayNode ids = n.putArray("event_ids");
         ArrayNode events = n.putArray("events");

@@ -32,7 +32,9 @@ public final class WebhookApi {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,255}");
     private static final Pattern SPACE_ID = Pattern.compile("[A-Za-z0-9_-]{1,255}");
     private static final Set<String> RESERVED_HEADERS = Set.of("content-type", "host", "content-length", "transfer-encoding",
-            "connection", "user-agent", "te", "upgrade", "trailer", "expect", "keep-alive", "proxy-connection");
+            "connection", "user-agent", "te", "upgrade", "trailer", "expect", "keep-alive", "proxy-connection",
+            // The HTTP client would compress the body while the signature covers it uncompressed.
+            "content-encoding");
 
     private final ApiRequest requests;
     private final WebhookStore webhooks;
@@ -55,7 +57,7 @@ public final class WebhookApi {
 
     public void create(Exchange exchange) {
         long user = requests.user(exchange);
-        WebhookFields fields = read(ApiRequest.jsonObject(exchange), null, true);
+        WebhookFields fields = read(ApiRequest.jsonObject(exchange), null, true, Map.of());
         Webhook created = webhooks.create(user, fields);
         directory.invalidate();
         ApiResponses.write(exchange, 201, view(created));
@@ -64,7 +66,7 @@ public final class WebhookApi {
     public void createInSpace(Exchange exchange) {
         long user = requests.user(exchange);
         String space = spaceFromPath(exchange);
-        WebhookFields fields = read(ApiRequest.jsonObject(exchange), space, true);
+        WebhookFields fields = read(ApiRequest.jsonObject(exchange), space, true, Map.of());
         Webhook created = webhooks.create(user, fields);
         directory.invalidate();
         ApiResponses.write(exchange, 201, view(created));
@@ -105,7 +107,7 @@ public final class WebhookApi {
     public void update(Exchange exchange) {
         long user = requests.user(exchange);
         Webhook current = find(exchange);
-        WebhookFields fields = read(ApiRequest.jsonObject(exchange), current.spaceId(), false);
+        WebhookFields fields = read(ApiRequest.jsonObject(exchange), current.spaceId(), false, current.headers());
         Webhook updated = webhooks.update(current.id(), user, fields).orElseThrow(ApiException::notFound);
         directory.invalidate();
         ApiResponses.write(exchange, 200, view(updated));
@@ -162,7 +164,7 @@ public final class WebhookApi {
     }
 
     /** Validates a create or replace body; {@code spaceFromPath} wins over the body's space_id. */
-    private WebhookFields read(JsonNode body, String spaceFromPath, boolean creating) {
+    private WebhookFields read(JsonNode body, String spaceFromPath, boolean creating, Map<String, String> storedHeaders) {
         String name = Fields.text(body, "name", ApiRequest.MAX_TEXT, false);
         String url = Fields.text(body, "url", UrlGuard.MAX_URL_LENGTH, true);
         String urlProblem = guard.problem(url);
@@ -182,7 +184,7 @@ public final class WebhookApi {
         if (secret == null && creating) {
             secret = Signer.newSecret();
         }
-        Map<String, String> headers = readHeaders(body);
+        Map<String, String> headers = readHeaders(body, storedHeaders);
         String format = Fields.text(body, "format", 32, false);
         if (format == null) {
             format = PayloadFormat.defaultFor(url);
@@ -210,8 +212,8 @@ public final class WebhookApi {
         throw ApiException.invalidField("space_id", "space_id must be a positive integer or an id string");
     }
 
-    private static Map<String, String> readHeaders(JsonNode body) {
-        Map<String, String> headers = Fields.stringMap(body, "headers", MAX_HEADERS);
+    private static Map<String, String> readHeaders(JsonNode body, Map<String, String> storedHeaders) {
+        Map<String, String> headers = HeaderMask.restore(Fields.stringMap(body, "headers", MAX_HEADERS), storedHeaders);
         Set<String> seen = new HashSet<>();
         for (Map.Entry<String, String> h : headers.entrySet()) {
             String lower = h.getKey().toLowerCase(Locale.ROOT);

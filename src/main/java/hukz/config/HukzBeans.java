@@ -7,6 +7,9 @@ import hukz.api.EventApi;
 import hukz.api.LogApi;
 import hukz.api.ServiceApi;
 import hukz.api.WebhookApi;
+import hukz.api.http.GuardedVertx;
+import hukz.api.http.HttpGuard;
+import hukz.api.http.HttpLimits;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.DispatchMetrics;
@@ -20,6 +23,7 @@ import hukz.dispatch.OperatorEvents;
 import hukz.dispatch.Ingest;
 import hukz.dispatch.IngestQueue;
 import hukz.dispatch.JetStreamIngest;
+import hukz.dispatch.NatsInboundHeaders;
 import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
 import hukz.dispatch.UrlGuard;
@@ -36,6 +40,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
+import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -96,6 +101,8 @@ public final class HukzBeans {
         AttemptRecorder recorder = new AttemptRecorder(deliveries, circuits, metrics);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
+        // The API server's Vert.x: platform-http takes it from the registry and builds its server on it.
+        main.bind("vertx", GuardedVertx.create(new HttpGuard(HttpLimits.fromSystemProperties(), config.apiToken())));
         DeliveryHttp http = new DeliveryHttp(guard, config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1, MAX_CONNECTIONS_PER_RECEIVER);
         main.bind("deliveryHttp", http);
         main.addMainListener(new MainListenerSupport() {
@@ -118,6 +125,10 @@ public final class HukzBeans {
         main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs, flow));
         main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
         main.bind("natsConnection", nats);
+        // A message's own headers never reach the exchange, except those hukz reads (see NatsInboundHeaders).
+        NatsComponent natsComponent = new NatsComponent();
+        natsComponent.setHeaderFilterStrategy(new NatsInboundHeaders());
+        main.bind("nats", natsComponent);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
         IngestQueue ingestQueue = new IngestQueue(INGEST_QUEUE_CAPACITY, metrics);
         main.bind("ingestQueue", ingestQueue);

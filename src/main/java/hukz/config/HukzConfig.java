@@ -116,7 +116,7 @@ public record HukzConfig(
     public String summary() {
         return "mode=" + (production ? "production" : "development")
                 + " database=" + (embeddedDatabase() ? EMBEDDED : databaseHost + ":" + databasePort + "/" + databaseName)
-                + " nats=" + (embeddedNats() ? EMBEDDED : natsUrl.replaceAll("//[^@/]*@", "//"))
+                + " nats=" + (embeddedNats() ? EMBEDDED : Redact.credentials(natsUrl))
                 + " subject=" + natsSubject + " queue_group=" + queueGroup
                 + (natsStream.isEmpty() ? "" : " stream=" + natsStream)
                 + " server_port=" + serverPort + " delivery_timeout=" + deliveryTimeout.toMillis() + "ms"

@@ -97,7 +97,7 @@ public final class Infrastructure implements AutoCloseable {
         try {
             nats = Nats.connect(options.build());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot connect to NATS at " + url.replaceAll("//[^@/]*@", "//") + ": " + e.getMessage());
+            throw new IllegalStateException(Redact.credentials("cannot connect to NATS at " + url + ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to NATS");

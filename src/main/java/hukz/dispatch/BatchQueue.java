@@ -72,8 +72,9 @@ public final class BatchQueue<T> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                LOG.error("{}: a batch of {} could not be written: {}", name, batch.size(), e.getMessage());
+            } catch (Throwable e) {
+                // Any failure, an OutOfMemoryError included, costs this batch only: the thread must go on draining.
+                LOG.error("{}: a batch of {} could not be written: {}", name, batch.size(), e.toString());
             } finally {
                 batch.clear();
             }

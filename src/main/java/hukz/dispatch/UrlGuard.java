@@ -1,6 +1,5 @@
 package hukz.dispatch;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -35,6 +34,9 @@ public final class UrlGuard {
             return syntax;
         }
         String host = hostOf(url).toLowerCase(Locale.ROOT).replaceAll("\\.+$", "");
+        if (host.contains("%")) {
+            return "url host is a scoped IPv6 address (zone id)";
+        }
         if (host.equals("localhost") || host.endsWith(".localhost")) {
             return "url host resolves to a loopback address";
         }
@@ -98,50 +100,67 @@ public final class UrlGuard {
         return classify(address);
     }
 
+    /**
+     * Why the address is not globally routable, or null when it is. Follows the IANA IPv4 and IPv6
+     * special-purpose address registries: everything they list as not globally reachable, the documentation
+     * and benchmarking ranges, and the translation and tunnel forms whose embedded IPv4 address could point
+     * back inside (checked where the form is routable, refused where it is not).
+     */
     public static String classify(InetAddress address) {
-        if (address.isAnyLocalAddress()) {
-            return "unspecified";
+        byte[] b = address.getAddress();
+        if (address instanceof Inet6Address v6) {
+            if (v6.getScopeId() != 0 || v6.getScopedInterface() != null) {
+                return "scoped (zone id)";
+            }
+            return classifyV6(b);
         }
-        if (address.isLoopbackAddress()) {
-            return "loopback";
+        return classifyV4(b);
+    }
+
+    private static String classifyV6(byte[] b) {
+        int w0 = word(b, 0);
+        int w1 = word(b, 1);
+        if (isZero(b, 0, 15) && (b[15] == 0 || b[15] == 1)) {
+            return b[15] == 0 ? "unspecified" : "loopback";
         }
-        if (address.isLinkLocalAddress()) {
-            return "link-local";
-        }
-        if (address.isMulticastAddress()) {
+        if ((w0 & 0xff00) == 0xff00) {
             return "multicast";
         }
-        if (address.isSiteLocalAddress()) {
+        if ((w0 & 0xffc0) == 0xfe80) {
+            return "link-local";
+        }
+        if ((w0 & 0xfe00) == 0xfc00 || (w0 & 0xffc0) == 0xfec0) {
             return "private";
         }
-        byte[] b = address.getAddress();
-        if (address instanceof Inet4Address) {
-            return classifyV4(b);
+        if (w0 == 0x2002) {
+            // 6to4: the IPv4 address in bits 16..47 is where the packets go.
+            String v4 = classifyV4(new byte[]{b[2], b[3], b[4], b[5]});
+            return v4 == null ? null : "6to4 (" + v4 + ")";
         }
-        if (address instanceof Inet6Address) {
-            int first = b[0] & 0xff;
-            if ((first & 0xfe) == 0xfc) {
-                return "private";
-            }
-            if (isZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff || isZero(b, 0, 12)) {
-                // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) forms
-                String v4 = classifyV4(new byte[]{b[12], b[13], b[14], b[15]});
-                return v4 != null ? v4 : "IPv4-embedding";
-            }
-            if (first == 0x20 && (b[1] & 0xff) == 0x02) {
-                String v4 = classifyV4(new byte[]{b[2], b[3], b[4], b[5]});
-                return v4 != null ? v4 : null;
-            }
-            if ((b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
-                return classifyV4(new byte[]{b[12], b[13], b[14], b[15]});
-            }
+        if (w0 == 0x2001 && w1 < 0x0200) {
+            // 2001::/23 (IETF protocol assignments, Teredo 2001::/32 among them).
+            return w1 == 0 ? "Teredo" : "reserved";
+        }
+        if (w0 == 0x2001 && w1 == 0x0db8 || (w0 & 0xfff0) == 0x3ff0) {
+            return "documentation";
+        }
+        if ((w0 & 0xe000) != 0x2000) {
+            // Outside 2000::/3 nothing is global unicast: ::/96 IPv4-compatible, ::ffff:0:0/96 IPv4-mapped,
+            // ::ffff:0:0:0/96 IPv4-translated, 64:ff9b::/96 and 64:ff9b:1::/48 NAT64, 100::/64 discard, 5f00::/16 SRv6.
+            return isZero(b, 0, 10) || w0 == 0x0064 && w1 == 0xff9b ? "IPv4-embedding" : "reserved";
         }
         return null;
     }
 
-    private static String classifyV4(byte[] b) {
+    private static int word(byte[] b, int index) {
+        return (b[2 * index] & 0xff) << 8 | b[2 * index + 1] & 0xff;
+    }
+
+    /** The IANA IPv4 special-purpose registry's not-globally-reachable blocks, plus multicast and broadcast. */
+    static String classifyV4(byte[] b) {
         int a0 = b[0] & 0xff;
         int a1 = b[1] & 0xff;
+        int a2 = b[2] & 0xff;
         if (a0 == 0) {
             return "unspecified";
         }
@@ -157,7 +176,13 @@ public final class UrlGuard {
         if (a0 == 100 && a1 >= 64 && a1 <= 127) {
             return "shared (CGNAT)";
         }
-        if (a0 == 192 && a1 == 0 && (b[2] & 0xff) == 0 || a0 == 198 && (a1 == 18 || a1 == 19)) {
+        if (a0 == 192 && a1 == 0 && a2 == 2 || a0 == 198 && a1 == 51 && a2 == 100 || a0 == 203 && a1 == 0 && a2 == 113) {
+            return "documentation";
+        }
+        if (a0 == 198 && (a1 == 18 || a1 == 19)) {
+            return "benchmarking";
+        }
+        if (a0 == 192 && a1 == 0 && a2 == 0 || a0 == 192 && a1 == 88 && a2 == 99) {
             return "reserved";
         }
         if (a0 >= 224) {
