@@ -16,8 +16,8 @@ import java.util.Set;
 /**
  * Decides which deliveries may be attempted now (SPEC §8): none of a webhook whose circuit is open, at most
  * its {@code max_in_flight} at once on this instance, at most its {@code rate_limit} per second across all
- * instances. The others are not queued here: they go back to the database as due (or due at the next
- * rate-limit window), uncounted, and the retry poller takes them when the webhook has room again.
+ * instances. The others are not queued here: they go back to the database as due (or due at their
+ * next rate-limit token), uncounted, and the retry poller takes them when the webhook has room again.
  */
 public final class FlowControl {
     private static final long OPEN_CIRCUITS_MAX_AGE_MILLIS = 250;
@@ -75,7 +75,7 @@ public final class FlowControl {
             if (w.rateLimit() != null && room > 0) {
                 FlowStore.Grant grant = flow.takeRate(w.id(), w.rateLimit(), room);
                 granted = grant.granted();
-                dueLater.computeIfAbsent(grant.nextWindow(), k -> new ArrayList<>()).addAll(ids.subList(granted, room));
+                dueLater.computeIfAbsent(grant.nextToken(), k -> new ArrayList<>()).addAll(ids.subList(granted, room));
             }
             int taken = inFlight.acquire(w.id(), w.maxInFlight(), ids.subList(0, granted));
             admitted.addAll(group.subList(0, taken));

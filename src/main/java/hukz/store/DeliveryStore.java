@@ -103,7 +103,7 @@ public final class DeliveryStore {
     /**
      * Takes up to {@code limit} due deliveries and leases them, so each due delivery is attempted by one instance.
      * Flow control (SPEC §8) leaves rows in the database: none of the webhooks in {@code full} (every slot of
-     * this instance taken), none of a webhook whose circuit is not closed or whose rate-limit window is used up,
+     * this instance taken), none of a webhook whose circuit is not closed or whose rate-limit bucket is empty,
      * and of any other webhook at most its {@code max_in_flight} less {@code inFlight} of it. Deliveries of
      * disabled or deleted webhooks are taken whatever their flow state, to be failed. Webhooks whose due
      * deliveries did not all fit in their slots are added to {@code leftBehind}.
@@ -116,8 +116,8 @@ public final class DeliveryStore {
                         + "FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
                         + "WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND NOT (d.webhook_id = ANY (?)) "
                         + "AND (NOT w.enabled OR w.deleted_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM webhook_flow f "
-                        + "WHERE f.webhook_id = d.webhook_id AND (f.circuit <> 'closed' OR w.rate_limit IS NOT NULL "
-                        + "AND f.rate_window = date_trunc('second', clock_timestamp()) AND f.rate_used >= w.rate_limit))) "
+                        + "WHERE f.webhook_id = d.webhook_id AND (f.circuit <> 'closed' OR w.rate_limit IS NOT NULL AND f.rate_at IS NOT NULL "
+                        + "AND f.rate_tokens + extract(epoch FROM clock_timestamp() - f.rate_at) * w.rate_limit < 1))) "
                         + "ORDER BY d.next_attempt_at LIMIT ?",
                 rs -> {
                     long webhookId = rs.getLong("webhook_id");

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * All SQL on webhook_flow: circuits, probes and the per-second rate-limit windows. Every decision that more
+ * All SQL on webhook_flow: circuits, probes and the rate-limit token buckets. Every decision that more
  * than one instance could take at once is one row locked in PostgreSQL, so instances agree.
  */
 public final class FlowStore {
@@ -91,23 +91,26 @@ public final class FlowStore {
         db.update("UPDATE webhook_flow SET circuit = 'open', next_probe_at = now() WHERE webhook_id = ? AND circuit = 'half_open'", webhookId);
     }
 
-    /** What a rate limit granted: how many attempts may go now, and when its next one-second window starts. */
-    public record Grant(int granted, Instant nextWindow) {
+    /** What a rate limit granted: how many attempts may go now, and when its next token comes. */
+    public record Grant(int granted, Instant nextToken) {
     }
 
     /**
-     * Takes up to {@code wanted} of the webhook's {@code limit} attempts in the current one-second window (the
-     * database's clock, shared by every instance).
+     * Takes up to {@code wanted} of the webhook's tokens: a bucket of {@code limit} tokens, refilled at {@code limit}
+     * per second on the database's clock, shared by every instance. So no second sees more than twice the limit,
+     * and n deliveries beyond the first {@code limit} take (n - limit) / limit seconds.
      */
     public Grant takeRate(long webhookId, int limit, int wanted) {
         return db.inTransaction(() -> {
             db.update("INSERT INTO webhook_flow (webhook_id) VALUES (?) ON CONFLICT DO NOTHING", webhookId);
-            return db.queryOne("WITH cur AS (SELECT date_trunc('second', clock_timestamp()) AS w), "
-                            + "old AS (SELECT CASE WHEN f.rate_window = cur.w THEN f.rate_used ELSE 0 END AS used, cur.w "
-                            + "FROM webhook_flow f, cur WHERE f.webhook_id = ? FOR UPDATE OF f) "
-                            + "UPDATE webhook_flow f SET rate_window = old.w, rate_used = old.used + least(?, greatest(0, ? - old.used)) "
-                            + "FROM old WHERE f.webhook_id = ? RETURNING f.rate_used - old.used AS granted, old.w + interval '1 second' AS next",
-                    rs -> new Grant(rs.getInt("granted"), Db.instant(rs, "next")), webhookId, wanted, limit, webhookId).orElseThrow();
+            return db.queryOne("WITH old AS (SELECT least(?::float8, coalesce(f.rate_tokens, ?::float8) "
+                            + "+ extract(epoch FROM clock_timestamp() - coalesce(f.rate_at, clock_timestamp())) * ?::float8) AS tokens, "
+                            + "clock_timestamp() AS t FROM webhook_flow f WHERE f.webhook_id = ? FOR UPDATE OF f), "
+                            + "g AS (SELECT tokens, t, least(?::int, floor(tokens)::int) AS granted FROM old) "
+                            + "UPDATE webhook_flow f SET rate_tokens = g.tokens - g.granted, rate_at = g.t FROM g WHERE f.webhook_id = ? "
+                            + "RETURNING g.granted, g.t + make_interval(secs => greatest(0, 1 - (g.tokens - g.granted)) / ?::float8) AS next",
+                    rs -> new Grant(rs.getInt("granted"), Db.instant(rs, "next")),
+                    limit, limit, limit, webhookId, wanted, webhookId, limit).orElseThrow();
         });
     }
 

@@ -17,9 +17,9 @@ CREATE TABLE webhook_flow (
     next_probe_at        TIMESTAMPTZ,
     cooldown_ms          BIGINT,
     last_success_at      TIMESTAMPTZ,
-    -- the current one-second window of the rate limit and the attempts granted in it
-    rate_window          TIMESTAMPTZ,
-    rate_used            INT NOT NULL DEFAULT 0
+    -- the rate limit's token bucket (capacity and refill rate_limit per second): tokens left at rate_at
+    rate_tokens          DOUBLE PRECISION,
+    rate_at              TIMESTAMPTZ
 );
 CREATE INDEX webhook_flow_not_closed ON webhook_flow (webhook_id) WHERE circuit <> 'closed';
 
