@@ -96,11 +96,12 @@ public final class FlowStore {
     }
 
     /**
-     * Takes up to {@code wanted} of the webhook's tokens: a bucket of {@code limit} tokens, refilled at {@code limit}
-     * per second on the database's clock, shared by every instance. So no second sees more than twice the limit,
-     * and n deliveries beyond the first {@code limit} take (n - limit) / limit seconds.
+     * Takes up to {@code wanted} of the webhook's tokens: a bucket refilled at {@code limit} per second on the
+     * database's clock, shared by every instance, holding at most a quarter second's worth (at least one), so a
+     * burst is spread at the limit from its start and no second sees more than 1.25 times the limit.
      */
     public Grant takeRate(long webhookId, int limit, int wanted) {
+        double capacity = Math.max(1, Math.ceil(limit / 4.0));
         return db.inTransaction(() -> {
             db.update("INSERT INTO webhook_flow (webhook_id) VALUES (?) ON CONFLICT DO NOTHING", webhookId);
             return db.queryOne("WITH old AS (SELECT least(?::float8, coalesce(f.rate_tokens, ?::float8) "
@@ -110,7 +111,7 @@ public final class FlowStore {
                             + "UPDATE webhook_flow f SET rate_tokens = g.tokens - g.granted, rate_at = g.t FROM g WHERE f.webhook_id = ? "
                             + "RETURNING g.granted, g.t + make_interval(secs => greatest(0, 1 - (g.tokens - g.granted)) / ?::float8) AS next",
                     rs -> new Grant(rs.getInt("granted"), Db.instant(rs, "next")),
-                    limit, limit, limit, webhookId, wanted, webhookId, limit).orElseThrow();
+                    capacity, capacity, limit, webhookId, wanted, webhookId, limit).orElseThrow();
         });
     }
 
