@@ -8,6 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+source scripts/ensure-nats-server.sh
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   echo "bench: building target/hukz.jar and bench/target/hukz-bench.jar"
   mvn -q -B package -DskipTests

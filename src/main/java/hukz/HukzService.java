@@ -38,6 +38,8 @@ public final class HukzService {
         main.setPropertyPlaceholderLocations("file:application.properties;optional=true");
         main.addInitialProperty("camel.server.port", String.valueOf(config.serverPort()));
         main.addInitialProperty("hukz.version", Version.VERSION);
+        // Route reload (SPEC §6): development watches routes/ (application.properties says how); production never does.
+        main.addInitialProperty("camel.main.routes-reload-enabled", String.valueOf(!config.production()));
         main.addInitialProperty("hukz.nats.subject", config.natsSubject());
         main.addInitialProperty("hukz.nats.queue-group", config.queueGroup());
         main.addInitialProperty("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));

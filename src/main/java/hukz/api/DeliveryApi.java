@@ -46,9 +46,11 @@ public final class DeliveryApi {
         }
         String webhookId = ApiRequest.param(exchange, "webhook_id");
         String event = ApiRequest.param(exchange, "event");
+        String messageId = ApiRequest.param(exchange, "message_id");
         ApiResponses.write(exchange, 200, Views.page(deliveries.list(ApiRequest.listQuery(exchange),
                 webhookId == null || webhookId.isEmpty() ? null : ApiRequest.parseId(webhookId),
-                status == null || status.isEmpty() ? null : status, event == null || event.isEmpty() ? null : event), Views::delivery));
+                status == null || status.isEmpty() ? null : status, event == null || event.isEmpty() ? null : event,
+                messageId == null || messageId.isEmpty() ? null : messageId), Views::delivery));
     }
 
     public void get(Exchange exchange) {

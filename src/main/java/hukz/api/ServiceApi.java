@@ -2,36 +2,18 @@ package hukz.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hukz.Json;
+import hukz.health.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.nats.client.Connection;
 import org.apache.camel.Exchange;
-
-import javax.sql.DataSource;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Routes without X-User: ping, health, metrics. */
 public final class ServiceApi {
-    static final Duration READY_BUDGET = Duration.ofSeconds(2);
-    private static final ExecutorService CHECKS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hukz-ready-check");
-        t.setDaemon(true);
-        return t;
-    });
-    private final DataSource dataSource;
-    private final Connection nats;
+    private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
     private final ApiRequest requests;
 
-    public ServiceApi(DataSource dataSource, Connection nats, PrometheusMeterRegistry registry, ApiRequest requests) {
-        this.dataSource = dataSource;
-        this.nats = nats;
+    public ServiceApi(Readiness readiness, PrometheusMeterRegistry registry, ApiRequest requests) {
+        this.readiness = readiness;
         this.registry = registry;
         this.requests = requests;
     }
@@ -52,45 +34,13 @@ public final class ServiceApi {
         if (!exchange.getContext().getStatus().isStarted()) {
             errors.put("service", "starting");
         }
-        String database = databaseProblem();
-        if (database != null) {
-            errors.put("database", database);
-        }
-        if (nats.getStatus() != Connection.Status.CONNECTED) {
-            errors.put("nats", String.valueOf(nats.getStatus()).toLowerCase());
-        }
+        readiness.problems().forEach(errors::put);
         if (errors.isEmpty()) {
             ping(exchange);
         } else {
             ObjectNode body = Json.object();
             body.set("errors", errors);
             ApiResponses.write(exchange, 503, body);
-        }
-    }
-
-    /**
-     * Null when the database answers {@code SELECT 1} within {@link #READY_BUDGET}. The pool would wait its whole
-     * connection timeout for a database that is gone, longer than any probe waits for its answer.
-     */
-    private String databaseProblem() {
-        CompletableFuture<Void> check = CompletableFuture.runAsync(() -> {
-            try (var c = dataSource.getConnection(); var st = c.createStatement()) {
-                st.setQueryTimeout((int) READY_BUDGET.toSeconds());
-                st.execute("SELECT 1");
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }, CHECKS);
-        try {
-            check.get(READY_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
-            return null;
-        } catch (TimeoutException e) {
-            return "no answer within " + READY_BUDGET.toSeconds() + "s";
-        } catch (ExecutionException e) {
-            return "unreachable";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unreachable";
         }
     }
 

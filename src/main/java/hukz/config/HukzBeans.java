@@ -1,25 +1,30 @@
 package hukz.config;
 
+import hukz.api.ApiDocs;
 import hukz.api.ApiErrors;
 import hukz.api.ApiRequest;
 import hukz.api.DeliveryApi;
 import hukz.api.EventApi;
 import hukz.api.LogApi;
 import hukz.api.ServiceApi;
+import hukz.api.StatsApi;
 import hukz.api.WebhookApi;
 import hukz.api.http.GuardedVertx;
 import hukz.api.http.HttpGuard;
 import hukz.api.http.HttpLimits;
+import hukz.console.ConsoleFiles;
+import hukz.api.openapi.OpenApiDocument;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
-import hukz.dispatch.DispatchMetrics;
-import hukz.dispatch.DispatchLifecycle;
+import hukz.dispatch.CoreNatsConsumption;
 import hukz.dispatch.CircuitPolicy;
 import hukz.dispatch.Circuits;
 import hukz.dispatch.DeliveryHttp;
 import hukz.dispatch.FlowControl;
 import hukz.dispatch.InFlight;
 import hukz.dispatch.OperatorEvents;
+import hukz.dispatch.DispatchMetrics;
+import hukz.dispatch.DispatchLifecycle;
 import hukz.dispatch.Ingest;
 import hukz.dispatch.IngestQueue;
 import hukz.dispatch.JetStreamIngest;
@@ -28,10 +33,15 @@ import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
 import hukz.dispatch.UrlGuard;
 import hukz.dispatch.WebhookDirectory;
+import hukz.health.Consumption;
+import hukz.health.NatsOutageListener;
+import hukz.health.OutageTracker;
+import hukz.health.Readiness;
 import hukz.store.Db;
 import hukz.store.DeliveryStore;
 import hukz.store.EventStore;
 import hukz.store.FlowStore;
+import hukz.store.StatsStore;
 import hukz.store.WebhookLogStore;
 import hukz.store.WebhookStore;
 import io.micrometer.core.instrument.Gauge;
@@ -40,6 +50,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -47,6 +60,7 @@ import org.apache.camel.main.MainListenerSupport;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
 public final class HukzBeans {
@@ -54,8 +68,6 @@ public final class HukzBeans {
     public static final int DELIVERY_WORKERS = 32;
     /** Connections to one receiver host: the highest max_in_flight a webhook may have. */
     public static final int MAX_CONNECTIONS_PER_RECEIVER = 1000;
-    /** Messages taken from NATS and not yet stored; past this core NATS messages are dropped with a warning. */
-    public static final int INGEST_QUEUE_CAPACITY = 100_000;
 
     private HukzBeans() {
     }
@@ -76,20 +88,25 @@ public final class HukzBeans {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        Gauge.builder("hukz_deliveries_pending", deliveries, DeliveryStore::countPending).register(registry);
-        Gauge.builder("hukz_oldest_pending_delivery_age_seconds", deliveries, DeliveryStore::oldestPendingAgeSeconds).register(registry);
+        OutageTracker database = new OutageTracker("database", registry);
+        OutageTracker natsOutage = new OutageTracker("nats", registry);
+        nats.addConnectionListener(new NatsOutageListener(natsOutage));
+        Gauge.builder("hukz_deliveries_pending", deliveries, d -> whileReachable(database, d::countPending)).register(registry);
+        Gauge.builder("hukz_oldest_pending_delivery_age_seconds", deliveries, d -> whileReachable(database, d::oldestPendingAgeSeconds))
+                .register(registry);
         Gauge.builder("hukz_nats_slow_consumer_dropped", nats, c -> c.getStatistics().getDroppedCount()).register(registry);
         DispatchMetrics metrics = new DispatchMetrics(registry);
         InFlight inFlight = new InFlight(lease(config));
         FlowControl flowControl = new FlowControl(inFlight, flow, deliveries, config.circuitFailures());
         Gauge.builder("hukz_attempts_in_flight", inFlight, InFlight::total).description("attempts waiting on their receiver now")
                 .register(registry);
-        Gauge.builder("hukz_circuits_open", flow, f -> f.notClosed().size()).description("webhooks whose circuit is open or half open")
-                .register(registry);
-        Gauge.builder("hukz_deliveries_waiting", deliveries, DeliveryStore::countWaitingOnCircuit).tag("reason", "circuit")
+        Gauge.builder("hukz_circuits_open", flow, f -> whileReachable(database, () -> f.notClosed().size()))
+                .description("webhooks whose circuit is open or half open").register(registry);
+        Gauge.builder("hukz_deliveries_waiting", deliveries, d -> whileReachable(database, d::countWaitingOnCircuit)).tag("reason", "circuit")
                 .description("due deliveries held back by flow control").register(registry);
-        Gauge.builder("hukz_deliveries_waiting", deliveries, DeliveryStore::countWaitingOnRateLimit).tag("reason", "rate_limit")
+        Gauge.builder("hukz_deliveries_waiting", deliveries, d -> whileReachable(database, d::countWaitingOnRateLimit)).tag("reason", "rate_limit")
                 .description("due deliveries held back by flow control").register(registry);
+        bindCamelMetrics(main, registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
         RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
@@ -98,7 +115,7 @@ public final class HukzBeans {
         OperatorEvents operatorEvents = new OperatorEvents(nats, config.operatorSubjectPrefix());
         Circuits circuits = new Circuits(new CircuitPolicy(config.circuitFailures(), config.circuitCooldown()), config.disableAfter(),
                 flow, flowControl, webhooks, deliveries, directory, operatorEvents);
-        AttemptRecorder recorder = new AttemptRecorder(deliveries, circuits, metrics);
+        AttemptRecorder recorder = new AttemptRecorder(deliveries, circuits, metrics, database);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
         // The API server's Vert.x: platform-http takes it from the registry and builds its server on it.
@@ -116,26 +133,69 @@ public final class HukzBeans {
         main.bind("attempt", attempt);
         main.bind("attemptRecorder", recorder);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
-                DeliveryApi.DELIVER_URI));
+                DeliveryApi.DELIVER_URI, database));
         main.bind("deliveryStore", deliveries);
         main.bind("apiErrors", new ApiErrors());
         main.bind("eventApi", new EventApi(requests, events, directory));
         main.bind("webhookApi", new WebhookApi(requests, webhooks, events, guard, directory, flow, config.maxInFlight()));
         main.bind("logApi", new LogApi(requests, logs));
         main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs, flow));
-        main.bind("serviceApi", new ServiceApi(dataSource, nats, registry, requests));
+        main.bind("statsApi", new StatsApi(requests, new StatsStore(db)));
+        main.bind("consoleFiles", new ConsoleFiles());
+        main.bind("openApiDocument", new OpenApiDocument(!config.apiToken().isEmpty()));
+        main.bind("apiDocs", new ApiDocs());
         main.bind("natsConnection", nats);
         // A message's own headers never reach the exchange, except those hukz reads (see NatsInboundHeaders).
         NatsComponent natsComponent = new NatsComponent();
         natsComponent.setHeaderFilterStrategy(new NatsInboundHeaders());
         main.bind("nats", natsComponent);
-        main.bind("retention", new Retention(deliveries, config.logRetentionDays()));
-        IngestQueue ingestQueue = new IngestQueue(INGEST_QUEUE_CAPACITY, metrics);
+        main.bind("retention", new Retention(deliveries, config.logRetentionDays(), database));
+        IngestQueue ingestQueue = new IngestQueue(config.ingestBuffer(), metrics, database);
+        Gauge.builder("hukz_ingest_buffered_messages", ingestQueue, IngestQueue::buffered)
+                .description("messages taken from NATS and not yet stored").register(registry);
+        database.countWaitingWith(ingestQueue::buffered);
         main.bind("ingestQueue", ingestQueue);
         // Bound in either mode; its route only starts when nats_stream is set.
         JetStreamIngest jetStream = new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(),
-                lease(config), ingestQueue);
+                lease(config), ingestQueue, database, metrics);
         main.bind("jetStreamIngest", jetStream);
-        main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder));
+        CoreNatsConsumption coreNats = new CoreNatsConsumption(nats);
+        Consumption consumption = config.natsStream().isEmpty() ? coreNats : jetStream;
+        Readiness readiness = new Readiness(dataSource, database, nats, consumption);
+        Gauge.builder("hukz_consumer_active", readiness, r -> r.natsProblem() == null ? 1 : 0)
+                .description("1 while the NATS subscription or JetStream durable consumer is taking messages").register(registry);
+        main.bind("serviceApi", new ServiceApi(readiness, registry, requests));
+        main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder, coreNats));
+    }
+
+    /** A gauge that reads the database: nothing (NaN) while it is unreachable, rather than a wait per scrape. */
+    private static double whileReachable(OutageTracker database, Supplier<Number> read) {
+        if (database.isDown()) {
+            return Double.NaN;
+        }
+        try {
+            return read.get().doubleValue();
+        } catch (RuntimeException e) {
+            if (database.failed(e)) {
+                return Double.NaN;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Camel's own route and exchange metrics (camel_exchanges_total, camel_route_policy_seconds, camel_routes_running, …
+     * per routeId) go into the same registry as hukz's, so /metrics shows both. Camel Main adds every RoutePolicyFactory
+     * and EventNotifier bean to the context; the registry's name is the one camel-micrometer looks up (a
+     * {@code micrometer:} endpoint in a route counts into it too).
+     */
+    static void bindCamelMetrics(Main main, PrometheusMeterRegistry registry) {
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory();
+        routes.setMeterRegistry(registry);
+        main.bind("camelRouteMetrics", routes);
+        MicrometerRouteEventNotifier routeEvents = new MicrometerRouteEventNotifier();
+        routeEvents.setMeterRegistry(registry);
+        main.bind("camelRouteEventMetrics", routeEvents);
     }
 }

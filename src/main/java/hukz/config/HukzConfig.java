@@ -18,7 +18,7 @@ public record HukzConfig(
         String natsUrl, String natsUserName, String natsUserPassword,
         String queueGroup, int serverPort, String natsSubject, String natsStream,
         List<Duration> retrySchedule, Duration deliveryTimeout, int logRetentionDays,
-        boolean allowPrivateUrls, String apiToken,
+        boolean allowPrivateUrls, String apiToken, int ingestBuffer,
         int maxInFlight, int circuitFailures, Duration circuitCooldown, Duration disableAfter, String operatorSubjectPrefix) {
 
     public static final String EMBEDDED = "embedded";
@@ -78,6 +78,7 @@ public record HukzConfig(
                 v.integer("log_retention_days", 30, 1, 36500),
                 v.bool("allow_private_urls", !production),
                 v.text("api_token", ""),
+                v.integer("ingest_buffer", 100_000, 1, 10_000_000),
                 v.integer("max_in_flight", 16, 1, 1000),
                 v.integer("circuit_failures", 5, 1, 1000),
                 DurationParser.parse("circuit_cooldown", v.text("circuit_cooldown", "30s")),
@@ -121,7 +122,7 @@ public record HukzConfig(
                 + (natsStream.isEmpty() ? "" : " stream=" + natsStream)
                 + " server_port=" + serverPort + " delivery_timeout=" + deliveryTimeout.toMillis() + "ms"
                 + " retries=" + retrySchedule.size() + " allow_private_urls=" + allowPrivateUrls
-                + " api_token=" + (apiToken.isEmpty() ? "off" : "on")
+                + " api_token=" + (apiToken.isEmpty() ? "off" : "on") + " ingest_buffer=" + ingestBuffer
                 + " max_in_flight=" + maxInFlight + " circuit_failures=" + circuitFailures
                 + " circuit_cooldown=" + circuitCooldown.toMillis() + "ms"
                 + " disable_after=" + (disableAfter.isZero() ? "never" : disableAfter.toMillis() + "ms")

@@ -1,9 +1,9 @@
 package hukz.config;
 
+import hukz.dispatch.SubjectPattern;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nats.client.Connection;
-import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -27,6 +27,7 @@ import java.util.List;
  */
 public final class Infrastructure implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Infrastructure.class);
+    private static final int STREAM_NOT_FOUND = 10059;
     private final List<AutoCloseable> opened = new ArrayList<>();
     private HikariDataSource dataSource;
     private Connection nats;
@@ -85,11 +86,6 @@ public final class Infrastructure implements AutoCloseable {
                     public void slowConsumerDetected(Connection conn, io.nats.client.Consumer consumer) {
                         LOG.warn("NATS slow consumer: messages are being dropped");
                     }
-                })
-                .connectionListener((conn, type) -> {
-                    if (type == ConnectionListener.Events.DISCONNECTED || type == ConnectionListener.Events.RECONNECTED) {
-                        LOG.info("NATS {}", type.name().toLowerCase());
-                    }
                 });
         if (!config.natsUserName().isEmpty()) {
             options.userInfo(config.natsUserName(), config.natsUserPassword());
@@ -108,20 +104,39 @@ public final class Infrastructure implements AutoCloseable {
         }
     }
 
-    /** The stream nats_stream names must exist; when it does not, hukz creates it for nats_subject. */
+    /**
+     * The stream nats_stream names is used as it is when it exists. When it does not, hukz creates it for
+     * nats_subject, unless those subjects would take in JetStream's own API ({@code $JS.API.>}: a stream on
+     * {@code >} does): such a stream breaks JetStream for every client of the server, so start-up stops instead.
+     */
     private void ensureStream(String stream, String subject) {
         try {
             JetStreamManagement jsm = nats.jetStreamManagement();
             try {
                 jsm.getStreamInfo(stream);
-            } catch (JetStreamApiException notFound) {
-                jsm.addStream(StreamConfiguration.builder().name(stream).subjects(subject).storageType(StorageType.File).build());
-                LOG.info("created JetStream stream {} for subjects {}", stream, subject);
+                LOG.info("using existing JetStream stream {}", stream);
+                return;
+            } catch (JetStreamApiException e) {
+                if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+                    throw e;
+                }
             }
+            if (capturesJetStreamApi(subject)) {
+                throw new ConfigException("invalid value for nats_subject: stream " + stream + " does not exist and hukz will not "
+                        + "create one on '" + subject + "' (it would capture JetStream's own $JS.API subjects); set nats_subject "
+                        + "to the application's subjects, for example orders.>, or create the stream yourself");
+            }
+            jsm.addStream(StreamConfiguration.builder().name(stream).subjects(subject).storageType(StorageType.File).build());
+            LOG.info("created JetStream stream {} for subjects {}", stream, subject);
         } catch (IOException | JetStreamApiException e) {
             throw new ConfigException("invalid value for nats_stream: stream " + stream + " is missing and cannot be created for "
                     + subject + " (" + e.getMessage() + ")");
         }
+    }
+
+    /** Whether a stream on these subjects would take in JetStream's API requests. */
+    static boolean capturesJetStreamApi(String subject) {
+        return SubjectPattern.matches(subject, "$JS.API.STREAM.INFO.x") || SubjectPattern.matches(subject, "$JS.API.CONSUMER.INFO.x.y");
     }
 
     public HikariDataSource dataSource() {

@@ -58,6 +58,16 @@ public final class BatchQueue<T> {
         return false;
     }
 
+    /** Items waiting (not counting the batch being written). */
+    public int size() {
+        return queue.size();
+    }
+
+    /** Items that can still be added without waiting. */
+    public int room() {
+        return queue.remainingCapacity();
+    }
+
     private void drain() {
         List<T> batch = new ArrayList<>(maxBatch);
         while (accepting || !queue.isEmpty()) {

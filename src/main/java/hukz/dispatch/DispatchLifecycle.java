@@ -19,11 +19,13 @@ public final class DispatchLifecycle extends EventNotifierSupport {
     private final IngestQueue ingestQueue;
     private final JetStreamIngest jetStream;
     private final AttemptRecorder recorder;
+    private final CoreNatsConsumption coreNats;
 
-    public DispatchLifecycle(IngestQueue ingestQueue, JetStreamIngest jetStream, AttemptRecorder recorder) {
+    public DispatchLifecycle(IngestQueue ingestQueue, JetStreamIngest jetStream, AttemptRecorder recorder, CoreNatsConsumption coreNats) {
         this.ingestQueue = ingestQueue;
         this.jetStream = jetStream;
         this.recorder = recorder;
+        this.coreNats = coreNats;
     }
 
     @Override
@@ -38,6 +40,7 @@ public final class DispatchLifecycle extends EventNotifierSupport {
         CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
         if (event instanceof CamelEvent.CamelContextStartedEvent) {
             ingestQueue.start(context);
+            coreNats.start(context);
         } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
             if (context.getRoute(CORE_NATS_ROUTE) != null && context.getRouteController().getRouteStatus(CORE_NATS_ROUTE).isStarted()) {
                 context.getRouteController().stopRoute(CORE_NATS_ROUTE, 5, TimeUnit.SECONDS);

@@ -12,6 +12,7 @@ public final class DispatchMetrics {
     private final Counter messages;
     private final Counter deliveries;
     private final Counter dropped;
+    private final Counter redelivered;
     private final Timer attemptDuration;
     private final java.util.Map<String, Counter> attempts = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -21,6 +22,8 @@ public final class DispatchMetrics {
         this.deliveries = Counter.builder("hukz_deliveries_stored").description("deliveries created (stored as pending)").register(registry);
         this.dropped = Counter.builder("hukz_messages_dropped").description("messages dropped because the ingest queue was full")
                 .register(registry);
+        this.redelivered = Counter.builder("hukz_jetstream_redeliveries")
+                .description("JetStream messages that arrived again (not acked in time by an earlier taker)").register(registry);
         this.attemptDuration = Timer.builder("hukz_attempt_duration").description("duration of one attempt")
                 .publishPercentileHistogram().register(registry);
     }
@@ -31,6 +34,10 @@ public final class DispatchMetrics {
 
     public void messageDropped() {
         dropped.increment();
+    }
+
+    public void messageRedelivered() {
+        redelivered.increment();
     }
 
     public void deliveriesCreated(int n) {

@@ -1,5 +1,6 @@
 package hukz.dispatch;
 
+import hukz.health.OutageTracker;
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
 import hukz.store.FlowStore;
@@ -26,9 +27,12 @@ public final class RetryPoller {
     private final AttemptRecorder recorder;
     private final Duration lease;
     private final String queueUri;
+    private final OutageTracker database;
 
     public RetryPoller(DeliveryStore deliveries, WebhookStore webhooks, FlowStore flow, WebhookDirectory directory,
-                       FlowControl flowControl, Attempt attempt, AttemptRecorder recorder, Duration lease, String queueUri) {
+                       FlowControl flowControl, Attempt attempt, AttemptRecorder recorder, Duration lease, String queueUri,
+                       OutageTracker database) {
+        this.database = database;
         this.queueUri = queueUri;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
@@ -46,7 +50,17 @@ public final class RetryPoller {
      */
     public List<DeliveryTask> claim(Exchange exchange) {
         SedaEndpoint queue = exchange.getContext().getEndpoint(queueUri, SedaEndpoint.class);
-        return claim(queue.getSize() - queue.getCurrentQueueSize() - 100);
+        try {
+            List<DeliveryTask> tasks = claim(queue.getSize() - queue.getCurrentQueueSize() - 100);
+            database.up();
+            return tasks;
+        } catch (RuntimeException e) {
+            // An outage is reported once by the tracker; the next tick tries again.
+            if (database.failed(e)) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     public List<DeliveryTask> claim(int room) {
@@ -61,6 +75,11 @@ public final class RetryPoller {
         flowControl.waiting(leftBehind);
         for (Delivery d : claimed) {
             var webhook = directory.enabled(d.webhookId());
+            if (recorder.awaitsRecording(d.id())) {
+                // claimed again because its lease ran out while its outcome waited for the database: the outcome
+                // decides, and the renewed lease keeps it from being taken meanwhile
+                continue;
+            }
             if (webhook != null) {
                 tasks.add(new DeliveryTask(d, webhook));
             } else {

@@ -95,14 +95,33 @@ public final class Db {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                quietly(c::rollback, e);
                 throw e;
             } finally {
                 current.remove();
-                c.setAutoCommit(true);
+                quietly(() -> c.setAutoCommit(true), null);
             }
         } catch (SQLException e) {
             throw new DataAccessException(e);
+        }
+    }
+
+    private interface Step {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Clean-up on a connection that may be gone (the database went away mid-transaction): its failure must not
+     * hide the error that says why, so it is attached to that error instead; without one the pool discards the
+     * broken connection anyway.
+     */
+    private static void quietly(Step step, Exception cause) {
+        try {
+            step.run();
+        } catch (SQLException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
         }
     }
 

@@ -4,7 +4,8 @@ import hukz.Json;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,35 +19,135 @@ public final class WebhookLogStore {
         this.db = db;
     }
 
+    /**
+     * One page, newest first, and the exact number of matching rows. The page's ids come from an index-only
+     * scan of webhook_logs_user_time (skipping the offset there, not in the table); the total is the sum of
+     * the webhook_log_counts hours inside the range plus the rows of the partial hours at its ends.
+     */
     public Page<WebhookLog> list(LogQuery q) {
-        StringBuilder where = new StringBuilder(" FROM webhook_logs WHERE created_by_id = ? AND tags @> ?::jsonb");
-        List<Object> params = new ArrayList<>();
-        params.add(q.userId());
-        params.add(q.list().tagsJson());
+        SqlFilter rows = new SqlFilter();
+        rows.add("created_by_id = ?", q.userId());
+        String tags = q.list().tagsJson();
+        if (tags == null || !tags.equals("{}")) {
+            rows.add("tags @> ?::jsonb", tags);
+        }
         if (q.event() != null) {
-            where.append(" AND event = ?");
-            params.add(q.event());
+            rows.add("event = ?", q.event());
         }
         if (q.webhookId() != null) {
-            where.append(" AND webhook_id = ?");
-            params.add(q.webhookId());
+            rows.add("webhook_id = ?", q.webhookId());
         }
+        SqlFilter counters = rows.copy();
         if (q.success() != null) {
-            where.append(q.success() ? " AND response_status_code BETWEEN 200 AND 299" : " AND response_status_code NOT BETWEEN 200 AND 299");
+            rows.add(q.success() ? "response_status_code BETWEEN 200 AND 299" : "response_status_code NOT BETWEEN 200 AND 299");
+            counters.add(q.success() ? "success" : "NOT success");
         }
-        if (q.since() != null) {
-            where.append(" AND created_at >= ?");
-            params.add(q.since());
+        // PostgreSQL keeps microseconds: the bounds are cut to them first, so the rows and the total agree.
+        Instant since = q.since() == null ? null : q.since().truncatedTo(ChronoUnit.MICROS);
+        Instant until = q.until() == null ? null : q.until().truncatedTo(ChronoUnit.MICROS);
+        Instant end = until == null ? null : until.plus(1, ChronoUnit.MICROS);
+        long total = total(rows, counters, since, end);
+        long offset = q.list().offset();
+        SqlFilter page = rows.copy();
+        if (since != null) {
+            page.add("created_at >= ?", since);
         }
-        if (q.until() != null) {
-            where.append(" AND created_at <= ?");
-            params.add(q.until());
+        if (until != null) {
+            page.add("created_at <= ?", until);
         }
-        long total = db.queryLong("SELECT count(*)" + where, params.toArray());
-        params.add(q.list().limit());
-        params.add(q.list().offset());
-        return new Page<>(total, db.query("SELECT " + COLUMNS + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                WebhookLogStore::map, params.toArray()));
+        if (offset >= DEEP_PAGE) {
+            Skip skip = skipWholeHours(rows, counters, since, end, offset);
+            if (skip.before() != null) {
+                page.add("created_at < ?", skip.before());
+                offset -= skip.rows();
+            }
+        }
+        List<WebhookLog> nodes = db.query("SELECT " + COLUMNS + " FROM webhook_logs WHERE id IN (SELECT id FROM webhook_logs WHERE "
+                + page.sql() + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC",
+                WebhookLogStore::map, page.params(q.list().limit(), offset));
+        return new Page<>(total, nodes);
+    }
+
+    /** From this offset on, a page starts by jumping over whole hours (counted in webhook_log_counts) instead of rows. */
+    static final long DEEP_PAGE = 2000;
+
+    /** The newest {@code rows} matching rows are exactly those at or after {@code before}; null before: nothing skipped. */
+    record Skip(Instant before, long rows) {
+    }
+
+    /**
+     * How many rows a deep page can jump over without reading them: the rows of the partial hour at the range's
+     * newest end, then whole hours, newest first, as long as they all lie before the offset. The page then reads
+     * only rows older than the last hour skipped, with the offset that is left.
+     */
+    private Skip skipWholeHours(SqlFilter rows, SqlFilter counters, Instant from, Instant to, long offset) {
+        Instant fullFrom = from == null ? null : ceilHour(from);
+        Instant fullTo = to == null ? null : to.truncatedTo(ChronoUnit.HOURS);
+        if (fullFrom != null && fullTo != null && !fullFrom.isBefore(fullTo)) {
+            return new Skip(null, 0);
+        }
+        long skipped = 0;
+        Instant before = null;
+        if (to != null && fullTo.isBefore(to)) {
+            skipped = countRows(rows, fullTo, to);
+            if (skipped > offset) {
+                return new Skip(null, 0);
+            }
+            before = fullTo;
+        }
+        SqlFilter full = counters.copy();
+        if (fullFrom != null) {
+            full.add("hour >= ?", fullFrom);
+        }
+        if (fullTo != null) {
+            full.add("hour < ?", fullTo);
+        }
+        List<long[]> hours = db.query("SELECT extract(epoch FROM hour)::bigint, sum(n)::bigint FROM webhook_log_counts WHERE " + full.sql()
+                + " GROUP BY hour ORDER BY hour DESC", rs -> new long[]{rs.getLong(1), rs.getLong(2)}, full.params());
+        for (long[] hour : hours) {
+            if (skipped + hour[1] > offset) {
+                break;
+            }
+            skipped += hour[1];
+            before = Instant.ofEpochSecond(hour[0]);
+        }
+        return new Skip(before, skipped);
+    }
+
+    /** Rows in [from, to) (either end open when null) that match: full hours from the counters, partial hours counted. */
+    private long total(SqlFilter rows, SqlFilter counters, Instant from, Instant to) {
+        Instant fullFrom = from == null ? null : ceilHour(from);
+        Instant fullTo = to == null ? null : to.truncatedTo(ChronoUnit.HOURS);
+        if (fullFrom != null && fullTo != null && !fullFrom.isBefore(fullTo)) {
+            return countRows(rows, from, to);
+        }
+        SqlFilter full = counters.copy();
+        if (fullFrom != null) {
+            full.add("hour >= ?", fullFrom);
+        }
+        if (fullTo != null) {
+            full.add("hour < ?", fullTo);
+        }
+        long total = db.queryLong("SELECT coalesce(sum(n), 0) FROM webhook_log_counts WHERE " + full.sql(), full.params());
+        if (from != null && from.isBefore(fullFrom)) {
+            total += countRows(rows, from, fullFrom);
+        }
+        if (to != null && fullTo.isBefore(to)) {
+            total += countRows(rows, fullTo, to);
+        }
+        return total;
+    }
+
+    private long countRows(SqlFilter rows, Instant from, Instant to) {
+        SqlFilter range = rows.copy();
+        range.add("created_at >= ?", from);
+        range.add("created_at < ?", to);
+        return db.queryLong("SELECT count(*) FROM webhook_logs WHERE " + range.sql(), range.params());
+    }
+
+    private static Instant ceilHour(Instant t) {
+        Instant floor = t.truncatedTo(ChronoUnit.HOURS);
+        return floor.equals(t) ? t : floor.plus(1, ChronoUnit.HOURS);
     }
 
     public List<WebhookLog> forDelivery(long deliveryId) {

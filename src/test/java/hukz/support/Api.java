@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain HTTP client of the hukz API, as a user would call it. */
+/**
+ * A plain HTTP client of the hukz API, as a user would call it. Every response is also handed to
+ * {@link ApiConformance}, which checks it against /openapi.json at the end of the test class.
+ */
 public final class Api {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final String base;
@@ -69,6 +72,7 @@ public final class Api {
         }
         try {
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            ApiConformance.record(base, method, path, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
             return new Response(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new AssertionError(method + " " + path + " failed: " + e, e);

@@ -1,6 +1,5 @@
 package hukz.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +22,15 @@ public final class HukzProcess implements AutoCloseable {
     }
 
     public static HukzProcess start(Map<String, String> config) {
+        return start(config, Path.of(System.getProperty("user.dir")));
+    }
+
+    /** Runs from {@code workDir}, which holds the application.properties and routes/ it loads (tests that edit routes). */
+    public static HukzProcess start(Map<String, String> config, Path workDir) {
         try {
             Path log = Files.createTempFile("hukz-process", ".log");
             ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
-                    .directory(new File(System.getProperty("user.dir")))
+                    .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
@@ -40,6 +44,34 @@ public final class HukzProcess implements AutoCloseable {
             return p;
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a hukz that was expected to stop by itself printed, and its exit code. */
+    public record Exit(int code, String output) {
+    }
+
+    /** Runs hukz with this configuration until it exits by itself (at most {@code limit}; then it is killed). */
+    public static Exit runUntilExit(Map<String, String> config, java.time.Duration limit) {
+        try {
+            Path log = Files.createTempFile("hukz-process", ".log");
+            ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
+                    .directory(Path.of(System.getProperty("user.dir")).toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
+            Process process = pb.start();
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("hukz did not exit within " + limit + ":\n" + Files.readString(log));
+            }
+            return new Exit(process.exitValue(), Files.readString(log));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 

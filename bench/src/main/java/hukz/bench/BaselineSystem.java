@@ -19,7 +19,7 @@ final class BaselineSystem implements SystemUnderTest {
 
     @Override
     public String logTable() {
-        return "logs";
+        return "webhook_logs";
     }
 
     @Override
@@ -29,21 +29,32 @@ final class BaselineSystem implements SystemUnderTest {
                 "--jdbc", env.jdbcUrl(database) + "?reWriteBatchedInserts=true", "--db-user", "postgres",
                 "--nats", env.natsUrl, "--queue-group", "bench-baseline", "--retry", scenario.retrySchedule(),
                 "--inflight", String.valueOf(env.options.inflight())));
+        StringBuilder hookLines = new StringBuilder();
         for (Hook h : hooks) {
             byte[] key = new byte[32];
             RANDOM.nextBytes(key);
             String secret = "whsec_" + Base64.getEncoder().encodeToString(key);
             env.post(env.receiverBase + "/_bench/secret?path=" + URLEncoder.encode(h.path(), StandardCharsets.UTF_8), secret);
-            args.add("--hook");
-            args.add(subject + "|" + h.url() + "|" + secret);
+            hookLines.append(subject).append('|').append(h.url()).append('|').append(secret).append('\n');
         }
+        // a file, not arguments: s5 has a thousand webhooks
+        java.nio.file.Path hooksFile = env.outDir.resolve(database + ".hooks");
+        java.nio.file.Files.writeString(hooksFile, hookLines);
+        args.add("--hooks");
+        args.add(hooksFile.toString());
         long t0 = System.nanoTime();
-        Process p = env.procs.startHelper(database, env.benchJava("hukz.bench.baseline.Pipeline", env.options.jvmOpts(),
+        List<String> jvmOpts = new ArrayList<>(env.options.jvmOpts());
+        if (env.options.jfr()) {
+            jvmOpts.add("-XX:StartFlightRecording=filename=" + env.outDir.resolve(database + ".jfr") + ",settings=profile,dumponexit=true");
+        }
+        Process p = env.procs.startHelper(database, env.benchJava("hukz.bench.baseline.Pipeline", jvmOpts,
                 args.toArray(String[]::new)), env.options.root(), Map.of());
         if (!env.awaitReady(p, "http://127.0.0.1:" + port + "/health/ready", 180_000)) {
             env.procs.stop(p, 5);
             throw new IllegalStateException("baseline did not become ready; see " + env.procs.log(database));
         }
-        return new Running(p, database, port, (System.nanoTime() - t0) / 1e9);
+        double readySec = (System.nanoTime() - t0) / 1e9;
+        java.nio.file.Files.deleteIfExists(hooksFile); // it holds the secrets; read at start
+        return new Running(p, database, port, readySec);
     }
 }

@@ -23,11 +23,15 @@ public final class Env {
     final String receiverBase;
     /** The postmaster: its backends are its children. */
     final ProcessHandle postgres;
+    /** The receiver: its CPU is measured too, to show it is never what limits a run. */
+    final ProcessHandle receiver;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    Env(Options options, Procs procs, Path outDir, ProcessHandle postgres, int pgPort, String natsUrl, String receiverBase) {
+    Env(Options options, Procs procs, Path outDir, ProcessHandle postgres, ProcessHandle receiver, int pgPort, String natsUrl,
+        String receiverBase) {
         this.postgres = postgres;
+        this.receiver = receiver;
         this.options = options;
         this.procs = procs;
         this.outDir = outDir;
@@ -42,6 +46,11 @@ public final class Env {
 
     Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), "postgres", "");
+    }
+
+    /** The harness's polling connection: read-only role, so its statements are not counted as the system's. */
+    Connection observe(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), PgWork.OBSERVER, "");
     }
 
     void createDatabase(String name) throws SQLException {

@@ -12,13 +12,14 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
 
     static final String USAGE = """
             usage: bench/run.sh [options]
-              --scenarios s1,s2,s3,s4   which scenarios (default: all)
+              --scenarios s1,s2,...     which scenarios, s1..s7 (default: s1-s5; s6,s7 = noisy neighbours, on request)
               --systems hukz,baseline   which systems (default: both; they alternate within each scenario)
               --reps N                  repetitions; figures are the median over them (default 1)
               --quick                   smaller counts, for smoke checks
               --warmup N                deliveries sent and awaited before measuring, per run (default 2000, quick 200; 0 = none)
               --jfr                     record hukz with JFR (profile settings) into the run's folder
-              --jvm-opts "..."          JVM options for both systems under test (default: none)
+              --jvm-opts "..."          JVM options for both systems under test (default: run.sh's lean ones,
+                                        "-Xms64m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=50"; "" = none)
               --timeout S               give up on a run after S seconds (default 600)
               --stall S                 give up when nothing moved for S seconds (default 30)
               --pg-sync-commit on|off   PostgreSQL synchronous_commit (default on, as PostgreSQL ships; off skips the
@@ -28,17 +29,20 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --results DIR             where results go (default: ROOT/bench/results)
             """;
 
+    static final List<String> LAUNCHER_JVM_OPTS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=50");
+
     private static final List<String> VALUED = List.of("--scenarios", "--systems", "--reps", "--warmup", "--jvm-opts",
             "--timeout", "--stall", "--inflight", "--pg-sync-commit", "--root", "--results");
 
     static Options parse(String[] args) {
-        List<String> scenarios = List.of("s1", "s2", "s3", "s4");
+        List<String> scenarios = List.of("s1", "s2", "s3", "s4", "s5");
         List<String> systems = List.of("hukz", "baseline");
         int reps = 1;
         boolean quick = false;
         Integer warmup = null;
         boolean jfr = false;
-        List<String> jvmOpts = List.of();
+        // the launcher's (run.sh) options, so peak RSS is what a user gets; both systems run with them
+        List<String> jvmOpts = LAUNCHER_JVM_OPTS;
         Path root = Path.of("").toAbsolutePath();
         Path results = null;
         int timeout = 600;
@@ -60,7 +64,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
                     }
                     String v = args[++i];
                     switch (a) {
-                        case "--scenarios" -> scenarios = list(v, List.of("s1", "s2", "s3", "s4"));
+                        case "--scenarios" -> scenarios = list(v, Scenario.names());
                         case "--systems" -> systems = list(v, List.of("hukz", "baseline"));
                         case "--reps" -> reps = positive(a, v);
                         case "--warmup" -> warmup = Integer.parseInt(v);

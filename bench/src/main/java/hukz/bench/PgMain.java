@@ -28,7 +28,11 @@ public final class PgMain {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 // zonky turns this off by default; PostgreSQL's own default (on) is what production runs with
                 .setServerConfig("synchronous_commit", syncCommit)
+                // per-statement counts, rows and WAL bytes of each system (PgWork)
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                .setServerConfig("pg_stat_statements.track_utility", "on")
                 .start();
+        prepare(pg);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 pg.close();
@@ -39,6 +43,18 @@ public final class PgMain {
         System.out.println("pg-ready " + pg.getPort() + " " + postmasterPid(pg));
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /**
+     * The extension that counts statements, and a read-only role for the harness's polling, so that its
+     * queries can be told apart from those of the system under test.
+     */
+    private static void prepare(EmbeddedPostgres pg) throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            st.execute("CREATE ROLE " + PgWork.OBSERVER + " LOGIN");
+            st.execute("GRANT pg_read_all_data TO " + PgWork.OBSERVER);
+        }
     }
 
     private static long postmasterPid(EmbeddedPostgres pg) throws Exception {

@@ -1,20 +1,12 @@
 package hukz.bench;
 
 import com.standardwebhooks.Webhook;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * deterministic share of first and second attempts when told to) and remembers, per delivery
  * (webhook-id + URL path), when it first answered 200 and the publish time carried in the payload.
  * Control routes live under {@code /_bench/}; hooks may use any other path.
- * {@code java -cp hukz-bench.jar hukz.bench.ReceiverMain --port P [--threads 16]}
+ * It runs on {@link RawHttpServer}, one non-blocking thread, so that it costs far less CPU than either system.
+ * {@code java -cp hukz-bench.jar hukz.bench.ReceiverMain --port P}
  */
 public final class ReceiverMain {
     /** A share of attempts 1 and 2 fail; attempt 3 always succeeds, so a schedule of 3+ attempts loses nothing. */
@@ -31,8 +24,13 @@ public final class ReceiverMain {
     static final int VERIFY_EVERY = 50;
 
     /** One delivery's first success: publish time from the payload, receipt time, both epoch micros. */
-    record Receipt(long publishedMicros, long receivedMicros) {
+    record Receipt(String path, long publishedMicros, long receivedMicros) {
     }
+
+    /** Hooks under this path are never answered: the connection stays open until the sender gives up. */
+    static final String HANG_PREFIX = "/hang/";
+    private static final RawHttpServer.Response EMPTY_200 = new RawHttpServer.Response(200, new byte[0]);
+    private static final RawHttpServer.Response EMPTY_500 = new RawHttpServer.Response(500, new byte[0]);
 
     private volatile State state = new State(0);
 
@@ -48,6 +46,7 @@ public final class ReceiverMain {
         final AtomicLong verified = new AtomicLong();
         final AtomicLong badSignatures = new AtomicLong();
         final AtomicLong unparsable = new AtomicLong();
+        final AtomicLong hung = new AtomicLong();
         final AtomicLong lastReceivedMicros = new AtomicLong();
 
         State(int failPercent) {
@@ -58,62 +57,52 @@ public final class ReceiverMain {
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
 
     public static void main(String[] args) throws Exception {
-        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's delayed ACK:
-        // ~40 ms per request on a keep-alive connection, which would cap every system at a few hundred/s.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         int port = Integer.parseInt(Child.arg(args, "--port", null));
-        int threads = Integer.parseInt(Child.arg(args, "--threads", "16"));
         Child.exitWhenParentGone();
         ReceiverMain receiver = new ReceiverMain();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        server.setExecutor(pool);
-        server.createContext("/", receiver::handle);
+        RawHttpServer server = new RawHttpServer("127.0.0.1", port, receiver::handle);
         server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(0);
-            pool.shutdownNow();
-        }, "receiver-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "receiver-stop"));
         System.out.println("receiver-ready " + port);
         System.out.flush();
         Thread.currentThread().join();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private RawHttpServer.Response handle(RawHttpServer.Request request) {
         try {
-            String path = exchange.getRequestURI().getPath();
+            String path = request.path();
             if (path.startsWith("/_bench/")) {
-                control(exchange, path);
-            } else {
-                hook(exchange, path);
+                return control(request, path);
             }
+            if (path.startsWith(HANG_PREFIX)) {
+                // a webhook endpoint that accepts the connection and never answers (the noisy neighbour)
+                state.hung.incrementAndGet();
+                return null;
+            }
+            return hook(request, path);
         } catch (RuntimeException e) {
-            reply(exchange, 500, e.toString());
-        } finally {
-            exchange.close();
+            return text(500, e.toString());
         }
     }
 
-    private void hook(HttpExchange exchange, String path) throws IOException {
-        byte[] bytes = exchange.getRequestBody().readAllBytes();
+    private RawHttpServer.Response hook(RawHttpServer.Request request, String path) {
         long now = Child.micros();
         State s = state;
         long n = s.requests.incrementAndGet();
-        String webhookId = exchange.getRequestHeaders().getFirst("webhook-id");
+        String webhookId = request.header("webhook-id");
         String key = webhookId + " " + path;
         int attempt = s.attempts.merge(key, 1, Integer::sum);
         if (fails(s.failPercent, key, attempt)) {
             s.failedAnswers.incrementAndGet();
-            reply(exchange, 500, "");
-            return;
+            return EMPTY_500;
         }
-        String body = new String(bytes, StandardCharsets.UTF_8);
+        String body = new String(request.body(), StandardCharsets.UTF_8);
         long published = longField(body, "\"bench_ts\":");
         long seq = longField(body, "\"bench_seq\":");
         if (published < 0 || seq < 0 || webhookId == null) {
             s.unparsable.incrementAndGet();
         }
-        if (s.delivered.putIfAbsent(key, new Receipt(published, now)) != null) {
+        if (s.delivered.putIfAbsent(key, new Receipt(path, published, now)) != null) {
             s.duplicates.incrementAndGet();
         } else if (s.seqs.putIfAbsent(seq + " " + path, Boolean.TRUE) != null) {
             // a new webhook-id for a message this hook already had: the message was consumed twice
@@ -122,9 +111,9 @@ public final class ReceiverMain {
         s.lastReceivedMicros.accumulateAndGet(now, Math::max);
         String secret = secrets.get(path);
         if (secret != null && n % VERIFY_EVERY == 0) {
-            verify(s, secret, body, exchange);
+            verify(s, secret, body, request);
         }
-        reply(exchange, 200, "");
+        return EMPTY_200;
     }
 
     /** Deterministic per (delivery, attempt), so a rerun fails the same attempts. */
@@ -136,9 +125,9 @@ public final class ReceiverMain {
         return Math.floorMod(h ^ (h >>> 15), 100) < failPercent;
     }
 
-    private static void verify(State s, String secret, String body, HttpExchange exchange) {
+    private static void verify(State s, String secret, String body, RawHttpServer.Request request) {
         Map<String, List<String>> headers = new HashMap<>();
-        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v));
+        request.headers().forEach((k, v) -> headers.put(k, List.of(v)));
         try {
             new Webhook(secret).verify(body, headers);
             s.verified.incrementAndGet();
@@ -166,29 +155,29 @@ public final class ReceiverMain {
         return i == start ? -1 : v;
     }
 
-    private void control(HttpExchange exchange, String path) throws IOException {
-        Map<String, String> q = query(exchange.getRequestURI());
-        switch (path) {
+    private RawHttpServer.Response control(RawHttpServer.Request request, String path) {
+        Map<String, String> q = query(request.query());
+        return switch (path) {
             case "/_bench/reset" -> {
                 state = new State(Integer.parseInt(q.getOrDefault("fail", "0")));
-                reply(exchange, 200, "ok");
+                yield text(200, "ok");
             }
             case "/_bench/secret" -> {
-                secrets.put(q.get("path"), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).trim());
-                reply(exchange, 200, "ok");
+                secrets.put(q.get("path"), new String(request.body(), StandardCharsets.UTF_8).trim());
+                yield text(200, "ok");
             }
             case "/_bench/count" -> {
                 State s = state;
-                reply(exchange, 200, s.delivered.size() + " " + s.requests.get() + " " + s.lastReceivedMicros.get());
+                yield text(200, s.delivered.size() + " " + s.requests.get() + " " + s.lastReceivedMicros.get());
             }
-            case "/_bench/stats" -> reply(exchange, 200, stats(state));
-            default -> reply(exchange, 404, "no such control route");
-        }
+            case "/_bench/stats" -> text(200, stats(state));
+            default -> text(404, "no such control route");
+        };
     }
 
-    /** First line: the counters; then one line "published received" (epoch micros) per delivery. */
+    /** First line: the counters; then one line "published received path" (epoch micros) per delivery. */
     private static String stats(State s) {
-        StringBuilder out = new StringBuilder(s.delivered.size() * 36 + 200);
+        StringBuilder out = new StringBuilder(s.delivered.size() * 60 + 200);
         out.append("delivered=").append(s.delivered.size())
                 .append(" requests=").append(s.requests.get())
                 .append(" failed_answers=").append(s.failedAnswers.get())
@@ -197,34 +186,28 @@ public final class ReceiverMain {
                 .append(" verified=").append(s.verified.get())
                 .append(" bad_signatures=").append(s.badSignatures.get())
                 .append(" unparsable=").append(s.unparsable.get())
+                .append(" hung=").append(s.hung.get())
                 .append('\n');
         for (Receipt r : s.delivered.values()) {
-            out.append(r.publishedMicros()).append(' ').append(r.receivedMicros()).append('\n');
+            out.append(r.publishedMicros()).append(' ').append(r.receivedMicros()).append(' ').append(r.path()).append('\n');
         }
         return out.toString();
     }
 
-    private static Map<String, String> query(URI uri) {
+    private static Map<String, String> query(String raw) {
         Map<String, String> q = new HashMap<>();
-        String raw = uri.getQuery();
         if (raw != null) {
             for (String kv : raw.split("&")) {
                 int eq = kv.indexOf('=');
                 if (eq > 0) {
-                    q.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    q.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
         }
         return q;
     }
 
-    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] out = text.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, out.length == 0 ? -1 : out.length);
-        if (out.length > 0) {
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(out);
-            }
-        }
+    private static RawHttpServer.Response text(int status, String text) {
+        return new RawHttpServer.Response(status, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -32,6 +32,12 @@ final class Report {
             new Metric("duplicates", "duplicates (worst run)", f -> f.duplicates() + f.seqDuplicates(), true, "%.0f"),
             new Metric("cpu_ms_per_delivery", "CPU of the system (ms per delivery)", Figures::cpuMsPerDelivery, false, "%.3f"),
             new Metric("pg_cpu_ms_per_delivery", "CPU of PostgreSQL (ms per delivery)", Figures::pgCpuMsPerDelivery, false, "%.3f"),
+            new Metric("cpu_percent", "CPU of the system (% of one core, load span)", Figures::cpuPercent, false, "%.0f"),
+            new Metric("receiver_cpu_ms_per_delivery", "CPU of the bench receiver (ms per delivery)", Figures::receiverCpuMsPerDelivery, false, "%.3f"),
+            new Metric("pg_wal_bytes_per_delivery", "PostgreSQL WAL bytes per delivery", Figures::pgWalBytesPerDelivery, false, "%.0f"),
+            new Metric("pg_write_tx_per_delivery", "PostgreSQL write transactions per delivery", Figures::pgWriteTxPerDelivery, false, "%.4f"),
+            new Metric("pg_statements_per_delivery", "PostgreSQL statements per delivery (no BEGIN/COMMIT)", Figures::pgStatementsPerDelivery, false, "%.4f"),
+            new Metric("pg_rows_written_per_delivery", "PostgreSQL rows written per delivery", Figures::pgRowsWrittenPerDelivery, false, "%.2f"),
             new Metric("peak_rss_mb", "peak RSS (MiB, VmHWM)", Figures::peakRssMb, false, "%.0f"),
             new Metric("ready_sec", "start-to-ready (s)", Figures::readySec, false, "%.2f"));
 
