@@ -106,22 +106,6 @@ public final class Db {
         }
     }
 
-    /**
-     * A transaction whose commit does not wait for its WAL to reach the disk ({@code synchronous_commit = off} for
-     * this transaction only). Only for writes whose loss in a database crash is harmless: a lease taken or given
-     * back, where the lost write leaves the delivery pending and the retry poller attempts it again (at least once
-     * holds). Called inside another transaction, the work joins it and keeps that transaction's durability.
-     */
-    public <T> T inUnflushedTransaction(Work<T> work) {
-        if (current.get() != null) {
-            return call(work);
-        }
-        return inTransaction(() -> {
-            update("SET LOCAL synchronous_commit = off");
-            return work.run();
-        });
-    }
-
     private interface Step {
         void run() throws SQLException;
     }

@@ -139,9 +139,7 @@ public final class DeliveryStore {
 
     /**
      * Takes the oldest due deliveries of each webhook in {@code slots} (webhook id to free slots), at most that
-     * many of each: a freed slot refilled from the webhook's deliveries waiting in the database. The lease is not
-     * flushed before the commit returns (this runs once per freed slot): lost in a database crash, the delivery is
-     * due again and attempted again.
+     * many of each: a freed slot refilled from the webhook's deliveries waiting in the database.
      */
     public List<Delivery> claimDueOf(Map<Long, Integer> slots, Duration lease) {
         if (slots.isEmpty()) {
@@ -150,33 +148,32 @@ public final class DeliveryStore {
         List<Long> ids = new ArrayList<>(slots.keySet());
         Integer[] counts = ids.stream().map(slots::get).toArray(Integer[]::new);
         // one statement: lock at most k due rows of each webhook (skipping rows another instance is taking) and lease them
-        return db.inUnflushedTransaction(() -> db.query("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id IN ("
+        return db.query("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id IN ("
                         + "SELECT c.id FROM unnest(?::bigint[], ?::int[]) AS w(id, k) CROSS JOIN LATERAL ("
                         + "SELECT d.id FROM deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now() "
                         + "ORDER BY d.next_attempt_at LIMIT w.k FOR UPDATE SKIP LOCKED) c) RETURNING " + COLUMNS,
-                DeliveryStore::map, lease.toMillis() + " milliseconds", ids.toArray(Long[]::new), counts));
+                DeliveryStore::map, lease.toMillis() + " milliseconds", ids.toArray(Long[]::new), counts);
     }
 
     /**
      * Leases the picked deliveries. The rows were read without locks: the update takes each row's lock and checks
-     * again that it is still due, so a row another instance leased meanwhile is not taken twice. Unflushed, as
-     * every lease: its loss in a database crash only makes the delivery due again.
+     * again that it is still due, so a row another instance leased meanwhile is not taken twice.
      */
     private List<Delivery> lease(List<Long> picked, Duration lease) {
         if (picked.isEmpty()) {
             return List.of();
         }
-        return db.inUnflushedTransaction(() -> db.query("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id = ANY (?) "
+        return db.query("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id = ANY (?) "
                         + "AND status = 'pending' AND next_attempt_at <= now() RETURNING " + COLUMNS, DeliveryStore::map,
-                lease.toMillis() + " milliseconds", picked.toArray(Long[]::new)));
+                lease.toMillis() + " milliseconds", picked.toArray(Long[]::new));
     }
 
     /** The due delivery a probe of the webhook's open circuit sends (the oldest), leased; empty when none is due. */
     public Optional<Delivery> claimProbe(long webhookId, Duration lease) {
-        return db.inUnflushedTransaction(() -> db.queryOne("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id = ("
+        return db.queryOne("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id = ("
                         + "SELECT id FROM deliveries WHERE webhook_id = ? AND status = 'pending' AND next_attempt_at <= now() "
                         + "ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS,
-                DeliveryStore::map, lease.toMillis() + " milliseconds", webhookId));
+                DeliveryStore::map, lease.toMillis() + " milliseconds", webhookId);
     }
 
     /** Makes every pending delivery of a webhook due now: its webhook was disabled and the retry poller fails them. */
@@ -186,13 +183,12 @@ public final class DeliveryStore {
 
     /**
      * Gives leased deliveries back as due at {@code at} (now when null), with their attempts unchanged: flow
-     * control did not let them go out yet. Unflushed: lost in a database crash, they stay leased and the retry
-     * poller takes them when the lease runs out.
+     * control did not let them go out yet.
      */
     public void makeDue(List<Long> ids, Instant at) {
         if (!ids.isEmpty()) {
-            db.inUnflushedTransaction(() -> db.update("UPDATE deliveries SET next_attempt_at = coalesce(?::timestamptz, now()), updated_at = now() "
-                    + "WHERE id = ANY (?) AND status = 'pending'", at, ids.toArray(Long[]::new)));
+            db.update("UPDATE deliveries SET next_attempt_at = coalesce(?::timestamptz, now()), updated_at = now() WHERE id = ANY (?) AND status = 'pending'",
+                    at, ids.toArray(Long[]::new));
         }
     }
 
