@@ -71,7 +71,7 @@ public final class NoisyNeighbour {
                     "HUKZ_DATABASE_HOST", "127.0.0.1", "HUKZ_DATABASE_PORT", String.valueOf(pgPort), "HUKZ_DATABASE_USER", "postgres",
                     "HUKZ_DATABASE_NAME", "noisy", "HUKZ_NATS_URL", natsUrl, "HUKZ_SERVER_PORT", String.valueOf(port),
                     "HUKZ_ALLOW_PRIVATE_URLS", "true", "HUKZ_DELIVERY_TIMEOUT", "10s", "HUKZ_QUEUE_GROUP", "bench-noisy"));
-            Env env = new Env(null, procs, outDir, null, pgPort, natsUrl, null);
+            Env env = new Env(null, procs, outDir, null, null, pgPort, natsUrl, null);
             if (!env.awaitReady(hukz, "http://127.0.0.1:" + port + "/health/ready", 180_000)) {
                 throw new IllegalStateException("hukz did not become ready; see " + procs.log("hukz"));
             }
