@@ -86,6 +86,49 @@ class JetStreamNatsOutageTest {
         }
     }
 
+    /**
+     * A connection that jnats reports connected but whose requests never reach the server (one-way loss on the
+     * network; jnats 2.24 can also come back from a reconnect in this state): jnats itself would notice only after
+     * minutes of unanswered pings, hukz reconnects once its JetStream requests go unanswered.
+     */
+    @Test
+    void reconnectsWhenItsConnectionSendsNothing() throws Exception {
+        int natsPort = URI.create(TestNats.shared().url()).getPort();
+        String stream = "HUKZ_NATS_ONE_WAY_" + System.nanoTime();
+        try (TcpProxy proxy = new TcpProxy(natsPort);
+             Receiver receiver = new Receiver();
+             NatsPublisher nats = NatsPublisher.shared()) {
+            nats.connection().jetStreamManagement().addStream(StreamConfiguration.builder().name(stream)
+                    .subjects("natsoneway.>").storageType(StorageType.File).build());
+            JetStream js = nats.connection().jetStream();
+            try (TestHukz hukz = TestHukz.start(Map.of("nats_url", "nats://127.0.0.1:" + proxy.port(),
+                    "nats_stream", stream, "nats_subject", "natsoneway.>"))) {
+                hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("natsoneway.created"));
+                js.publish("natsoneway.created", "{\"n\":0}".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 1);
+
+                try (CapturedLog log = new CapturedLog()) {
+                    proxy.dropFromClients();
+                    for (int n = 1; n <= 5; n++) {
+                        js.publish("natsoneway.created", ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
+                    }
+                    await().atMost(Duration.ofSeconds(30)).until(() -> notReadyFor(hukz.api, "nats"));
+                    await().atMost(Duration.ofSeconds(60)).until(() -> log.containing("reconnecting to NATS").size() == 1);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> hukz.api.send("GET", "/health/ready", null).status() == 200);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() >= 6);
+                    for (int n = 0; n <= 5; n++) {
+                        Pattern payload = Pattern.compile("\"n\"\\s*:\\s*" + n + "\\D");
+                        assertThat(receiver.requests()).as("message %d delivered", n)
+                                .anyMatch(r -> payload.matcher(r.body()).find());
+                    }
+                    assertThat(Prometheus.value(hukz.api, "hukz_consumer_active")).isEqualTo(1.0);
+                    assertThat(log.containing("reconnecting to NATS")).as("one reconnect").hasSize(1);
+                    assertThat(log.stackTraces()).isZero();
+                }
+            }
+        }
+    }
+
     private static void publish(JetStream js, int n) throws Exception {
         js.publish("natsoutjs.created", ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8));
     }
