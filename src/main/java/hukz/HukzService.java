@@ -66,10 +66,14 @@ public final class HukzService {
         }
     }
 
-    /** Retries are looked for at least as often as half the shortest retry step, between 50 ms and 1 s. */
+    /**
+     * Due deliveries are looked for at least as often as half the shortest retry step, between 50 ms and 200 ms:
+     * deliveries that flow control left waiting go out soon after their webhook has a slot or a rate-limit
+     * window free.
+     */
     static long pollMillis(HukzConfig config) {
         long half = new RetrySchedule(config.retrySchedule()).shortestStep().toMillis() / 2;
-        return Math.max(50, Math.min(1000, half));
+        return Math.max(50, Math.min(200, half));
     }
 
     /** Runs until the JVM is told to stop (SIGTERM, Ctrl-C). */

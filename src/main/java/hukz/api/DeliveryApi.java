@@ -7,6 +7,7 @@ import hukz.dispatch.DeliveryTask;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
+import hukz.store.FlowStore;
 import hukz.store.Webhook;
 import hukz.store.WebhookLogStore;
 import hukz.store.WebhookStore;
@@ -27,9 +28,11 @@ public final class DeliveryApi {
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;
     private final WebhookLogStore logs;
+    private final FlowStore flow;
 
-    public DeliveryApi(ApiRequest requests, DeliveryStore deliveries, WebhookStore webhooks, WebhookLogStore logs) {
+    public DeliveryApi(ApiRequest requests, DeliveryStore deliveries, WebhookStore webhooks, WebhookLogStore logs, FlowStore flow) {
         this.requests = requests;
+        this.flow = flow;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.logs = logs;
@@ -56,15 +59,19 @@ public final class DeliveryApi {
         ApiResponses.write(exchange, 200, Views.delivery(d, logs.forDelivery(d.id())));
     }
 
-    /** Makes the delivery due now and hands it to the delivery queue: 202, attempted at once. */
+    /**
+     * Makes the delivery due now: 202, attempted at once. An open circuit of its webhook probes at once (with this
+     * delivery or another due one), since an operator asking for a retry expects the receiver to be tried now.
+     */
     public void retry(Exchange exchange) {
         requests.user(exchange);
         long id = ApiRequest.id(exchange, "id");
         Delivery d = deliveries.requeueNow(id).orElseThrow(ApiException::notFound);
+        flow.probeNow(d.webhookId());
         ApiResponses.write(exchange, 202, Views.delivery(d));
     }
 
-    /** Re-queues a webhook's failed deliveries since the given time. */
+    /** Re-queues a webhook's failed deliveries since the given time; an open circuit probes at once, as for a retry. */
     public void recover(Exchange exchange) {
         requests.user(exchange);
         Webhook w = webhooks.find(ApiRequest.id(exchange, "id")).orElseThrow(ApiException::notFound);
@@ -81,6 +88,7 @@ public final class DeliveryApi {
         }
         ObjectNode answer = Json.object();
         answer.put("count", deliveries.recoverFailed(w.id(), from));
+        flow.probeNow(w.id());
         ApiResponses.write(exchange, 202, answer);
     }
 

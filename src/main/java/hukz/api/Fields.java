@@ -47,6 +47,18 @@ final class Fields {
         return node.booleanValue();
     }
 
+    /** An integer from {@code min} to {@code max}; absent or null is {@code fallback}. */
+    static Integer integer(JsonNode body, String field, int min, int max, Integer fallback) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
+            throw ApiException.invalidField(field, field + " must be an integer from " + min + " to " + max);
+        }
+        return node.intValue();
+    }
+
     /** An object of string to string, at most {@code maxPairs} pairs of at most 255 characters each; absent is empty. */
     static Map<String, String> stringMap(JsonNode body, String field, int maxPairs) {
         JsonNode node = body.get(field);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import hukz.Json;
 import hukz.dispatch.Envelope;
+import hukz.store.CircuitState;
 import hukz.store.Delivery;
 import hukz.store.Event;
 import hukz.store.Page;
@@ -37,6 +38,23 @@ public final class Views {
         n.put("name", e.name());
         n.put("event", e.event());
         n.set("tags", map(e.tags()));
+        return n;
+    }
+
+    /** A webhook with its read-only {@code health}: the circuit of SPEC §8. */
+    public static ObjectNode webhook(Webhook w, CircuitState circuit) {
+        ObjectNode n = webhook(w);
+        if (w.rateLimit() == null) {
+            n.putNull("rate_limit");
+        } else {
+            n.put("rate_limit", w.rateLimit());
+        }
+        n.put("max_in_flight", w.maxInFlight());
+        ObjectNode health = n.putObject("health");
+        health.put("circuit", circuit.circuit());
+        health.put("consecutive_failures", circuit.consecutiveFailures());
+        health.put("failing_since", time(circuit.failingSince()));
+        health.put("next_probe_at", circuit.closed() ? null : time(circuit.nextProbeAt()));
         return n;
     }
 

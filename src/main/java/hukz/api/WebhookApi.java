@@ -7,7 +7,10 @@ import hukz.dispatch.PayloadFormat;
 import hukz.dispatch.Signer;
 import hukz.dispatch.UrlGuard;
 import hukz.dispatch.WebhookDirectory;
+import hukz.store.CircuitState;
 import hukz.store.EventStore;
+import hukz.store.FlowStore;
+import hukz.store.Page;
 import hukz.store.Webhook;
 import hukz.store.WebhookFields;
 import hukz.store.WebhookStore;
@@ -38,9 +41,14 @@ public final class WebhookApi {
     private final EventStore events;
     private final UrlGuard guard;
     private final WebhookDirectory directory;
+    private final FlowStore flow;
+    private final int defaultMaxInFlight;
 
-    public WebhookApi(ApiRequest requests, WebhookStore webhooks, EventStore events, UrlGuard guard, WebhookDirectory directory) {
+    public WebhookApi(ApiRequest requests, WebhookStore webhooks, EventStore events, UrlGuard guard, WebhookDirectory directory,
+                      FlowStore flow, int defaultMaxInFlight) {
         this.requests = requests;
+        this.flow = flow;
+        this.defaultMaxInFlight = defaultMaxInFlight;
         this.webhooks = webhooks;
         this.events = events;
         this.guard = guard;
@@ -52,7 +60,7 @@ public final class WebhookApi {
         WebhookFields fields = read(ApiRequest.jsonObject(exchange), null, true, Map.of());
         Webhook created = webhooks.create(user, fields);
         directory.invalidate();
-        ApiResponses.write(exchange, 201, Views.webhook(created));
+        ApiResponses.write(exchange, 201, view(created));
     }
 
     public void createInSpace(Exchange exchange) {
@@ -61,7 +69,7 @@ public final class WebhookApi {
         WebhookFields fields = read(ApiRequest.jsonObject(exchange), space, true, Map.of());
         Webhook created = webhooks.create(user, fields);
         directory.invalidate();
-        ApiResponses.write(exchange, 201, Views.webhook(created));
+        ApiResponses.write(exchange, 201, view(created));
     }
 
     public void list(Exchange exchange) {
@@ -73,13 +81,13 @@ public final class WebhookApi {
         if (space != null && !SPACE_ID.matcher(space).matches()) {
             throw ApiException.badParam("space_id", "space_id is not valid");
         }
-        ApiResponses.write(exchange, 200, Views.page(webhooks.list(ApiRequest.listQuery(exchange), space), Views::webhook));
+        ApiResponses.write(exchange, 200, page(webhooks.list(ApiRequest.listQuery(exchange), space)));
     }
 
     public void listInSpace(Exchange exchange) {
         requests.user(exchange);
         String space = spaceFromPath(exchange);
-        ApiResponses.write(exchange, 200, Views.page(webhooks.list(ApiRequest.listQuery(exchange), space), Views::webhook));
+        ApiResponses.write(exchange, 200, page(webhooks.list(ApiRequest.listQuery(exchange), space)));
     }
 
     public void check(Exchange exchange) {
@@ -93,7 +101,7 @@ public final class WebhookApi {
 
     public void get(Exchange exchange) {
         requests.user(exchange);
-        ApiResponses.write(exchange, 200, Views.webhook(find(exchange)));
+        ApiResponses.write(exchange, 200, view(find(exchange)));
     }
 
     public void update(Exchange exchange) {
@@ -102,7 +110,7 @@ public final class WebhookApi {
         WebhookFields fields = read(ApiRequest.jsonObject(exchange), current.spaceId(), false, current.headers());
         Webhook updated = webhooks.update(current.id(), user, fields).orElseThrow(ApiException::notFound);
         directory.invalidate();
-        ApiResponses.write(exchange, 200, Views.webhook(updated));
+        ApiResponses.write(exchange, 200, view(updated));
     }
 
     public void delete(Exchange exchange) {
@@ -131,6 +139,16 @@ public final class WebhookApi {
         ObjectNode answer = Json.object();
         answer.put("key", rotated.secret());
         ApiResponses.write(exchange, 200, answer);
+    }
+
+    /** A webhook's JSON with its health (circuit) from webhook_flow. */
+    private ObjectNode view(Webhook w) {
+        return Views.webhook(w, flow.circuit(w.id()));
+    }
+
+    private ObjectNode page(Page<Webhook> page) {
+        Map<Long, CircuitState> circuits = flow.circuits(page.nodes().stream().map(Webhook::id).toList());
+        return Views.page(page, w -> Views.webhook(w, circuits.getOrDefault(w.id(), CircuitState.INITIAL)));
     }
 
     Webhook find(Exchange exchange) {
@@ -174,7 +192,10 @@ public final class WebhookApi {
             throw ApiException.invalidField("format", "format must be one of json, slack, google_chat");
         }
         String space = spaceFromPath != null && creating ? spaceFromPath : readSpaceId(body, spaceFromPath);
-        return new WebhookFields(name == null ? "" : name, url, enabled, eventIds, tags, space, secret, headers, format);
+        Integer rateLimit = Fields.integer(body, "rate_limit", 1, 10_000, null);
+        int maxInFlight = Fields.integer(body, "max_in_flight", 1, 1000, defaultMaxInFlight);
+        return new WebhookFields(name == null ? "" : name, url, enabled, eventIds, tags, space, secret, headers, format,
+                rateLimit, maxInFlight);
     }
 
     private static String readSpaceId(JsonNode body, String fallback) {

@@ -17,15 +17,18 @@ import hukz.api.openapi.OpenApiDocument;
 import hukz.dispatch.Attempt;
 import hukz.dispatch.AttemptRecorder;
 import hukz.dispatch.CoreNatsConsumption;
-import hukz.dispatch.DeliveryHeaderFilter;
+import hukz.dispatch.CircuitPolicy;
+import hukz.dispatch.Circuits;
+import hukz.dispatch.DeliveryHttp;
+import hukz.dispatch.FlowControl;
+import hukz.dispatch.InFlight;
+import hukz.dispatch.OperatorEvents;
 import hukz.dispatch.DispatchMetrics;
-import hukz.dispatch.GuardedDnsResolver;
 import hukz.dispatch.DispatchLifecycle;
 import hukz.dispatch.Ingest;
 import hukz.dispatch.IngestQueue;
 import hukz.dispatch.JetStreamIngest;
 import hukz.dispatch.NatsInboundHeaders;
-import hukz.dispatch.ResponseLimits;
 import hukz.dispatch.RetryPoller;
 import hukz.dispatch.RetrySchedule;
 import hukz.dispatch.UrlGuard;
@@ -37,6 +40,7 @@ import hukz.health.Readiness;
 import hukz.store.Db;
 import hukz.store.DeliveryStore;
 import hukz.store.EventStore;
+import hukz.store.FlowStore;
 import hukz.store.StatsStore;
 import hukz.store.WebhookLogStore;
 import hukz.store.WebhookStore;
@@ -46,16 +50,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
-import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.util.Timeout;
+import org.apache.camel.main.MainListenerSupport;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -63,7 +64,10 @@ import java.util.function.Supplier;
 
 /** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
 public final class HukzBeans {
+    /** Threads that prepare attempts and hand them to the HTTP client; none waits on a receiver. */
     public static final int DELIVERY_WORKERS = 32;
+    /** Connections to one receiver host: the highest max_in_flight a webhook may have. */
+    public static final int MAX_CONNECTIONS_PER_RECEIVER = 1000;
 
     private HukzBeans() {
     }
@@ -79,6 +83,7 @@ public final class HukzBeans {
         WebhookStore webhooks = new WebhookStore(db, events);
         DeliveryStore deliveries = new DeliveryStore(db);
         WebhookLogStore logs = new WebhookLogStore(db);
+        FlowStore flow = new FlowStore(db);
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -91,29 +96,50 @@ public final class HukzBeans {
                 .register(registry);
         Gauge.builder("hukz_nats_slow_consumer_dropped", nats, c -> c.getStatistics().getDroppedCount()).register(registry);
         DispatchMetrics metrics = new DispatchMetrics(registry);
+        InFlight inFlight = new InFlight(lease(config));
+        FlowControl flowControl = new FlowControl(inFlight, flow, deliveries, config.circuitFailures());
+        Gauge.builder("hukz_attempts_in_flight", inFlight, InFlight::total).description("attempts waiting on their receiver now")
+                .register(registry);
+        Gauge.builder("hukz_circuits_open", flow, f -> whileReachable(database, () -> f.notClosed().size()))
+                .description("webhooks whose circuit is open or half open").register(registry);
+        Gauge.builder("hukz_deliveries_waiting", deliveries, d -> whileReachable(database, d::countWaitingOnCircuit)).tag("reason", "circuit")
+                .description("due deliveries held back by flow control").register(registry);
+        Gauge.builder("hukz_deliveries_waiting", deliveries, d -> whileReachable(database, d::countWaitingOnRateLimit)).tag("reason", "rate_limit")
+                .description("due deliveries held back by flow control").register(registry);
         bindCamelMetrics(main, registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
         RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
         WebhookDirectory directory = new WebhookDirectory(webhooks, 1000);
         Attempt attempt = new Attempt(schedule);
-        AttemptRecorder recorder = new AttemptRecorder(deliveries, webhooks, directory, metrics, database);
+        OperatorEvents operatorEvents = new OperatorEvents(nats, config.operatorSubjectPrefix());
+        Circuits circuits = new Circuits(new CircuitPolicy(config.circuitFailures(), config.circuitCooldown()), config.disableAfter(),
+                flow, flowControl, webhooks, deliveries, directory, operatorEvents);
+        AttemptRecorder recorder = new AttemptRecorder(deliveries, circuits, metrics, database);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
         // The API server's Vert.x: platform-http takes it from the registry and builds its server on it.
         main.bind("vertx", GuardedVertx.create(new HttpGuard(HttpLimits.fromSystemProperties(), config.apiToken())));
-        main.bind("http", httpComponent(config, guard));
-        main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics));
+        DeliveryHttp http = new DeliveryHttp(guard, config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1, MAX_CONNECTIONS_PER_RECEIVER);
+        main.bind("deliveryHttp", http);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStop(BaseMainSupport m) {
+                http.close();
+            }
+        });
+        main.bind("flowControl", flowControl);
+        main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl));
         main.bind("attempt", attempt);
         main.bind("attemptRecorder", recorder);
-        main.bind("retryPoller", new RetryPoller(deliveries, webhooks, directory, attempt, recorder, lease(config), DeliveryApi.DELIVER_URI,
-                database));
+        main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
+                DeliveryApi.DELIVER_URI, database));
         main.bind("deliveryStore", deliveries);
         main.bind("apiErrors", new ApiErrors());
         main.bind("eventApi", new EventApi(requests, events, directory));
-        main.bind("webhookApi", new WebhookApi(requests, webhooks, events, guard, directory));
+        main.bind("webhookApi", new WebhookApi(requests, webhooks, events, guard, directory, flow, config.maxInFlight()));
         main.bind("logApi", new LogApi(requests, logs));
-        main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs));
+        main.bind("deliveryApi", new DeliveryApi(requests, deliveries, webhooks, logs, flow));
         main.bind("statsApi", new StatsApi(requests, new StatsStore(db)));
         main.bind("consoleFiles", new ConsoleFiles());
         main.bind("openApiDocument", new OpenApiDocument(!config.apiToken().isEmpty()));
@@ -171,40 +197,5 @@ public final class HukzBeans {
         MicrometerRouteEventNotifier routeEvents = new MicrometerRouteEventNotifier();
         routeEvents.setMeterRegistry(registry);
         main.bind("camelRouteEventMetrics", routeEvents);
-    }
-
-    /**
-     * The one HTTP client of all deliveries: pooled for the fan-out, no redirects, no retries of its own,
-     * and a resolver that refuses forbidden addresses at connect time.
-     */
-    static HttpComponent httpComponent(HukzConfig config, UrlGuard guard) {
-        long timeoutMs = config.deliveryTimeout().toMillis();
-        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(new GuardedDnsResolver(guard))
-                .setMaxConnTotal(DELIVERY_WORKERS * 4)
-                .setMaxConnPerRoute(DELIVERY_WORKERS)
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofMilliseconds(Math.min(5000, timeoutMs)))
-                        .setSocketTimeout(Timeout.ofMilliseconds(timeoutMs))
-                        .build())
-                .build();
-        HttpComponent http = new HttpComponent();
-        http.setClientConnectionManager(pool);
-        http.setHeaderFilterStrategy(new DeliveryHeaderFilter());
-        http.setConnectTimeout(Math.min(5000, timeoutMs));
-        http.setResponseTimeout(timeoutMs);
-        http.setSoTimeout(timeoutMs);
-        http.setConnectionRequestTimeout(timeoutMs);
-        http.setFollowRedirects(false);
-        http.setRedirectHandlingDisabled(true);
-        http.setAutomaticRetriesDisabled(true);
-        http.setCookieManagementDisabled(true);
-        http.setAuthCachingDisabled(true);
-        http.setContentCompressionDisabled(true);
-        http.setDefaultUserAgentDisabled(true);
-        http.setSkipResponseHeaders(false);
-        ResponseLimits limits = new ResponseLimits(config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1);
-        http.setHttpClientConfigurer(builder -> builder.addExecInterceptorFirst("hukz-response-limits", limits));
-        return http;
     }
 }

@@ -18,11 +18,14 @@ public record HukzConfig(
         String natsUrl, String natsUserName, String natsUserPassword,
         String queueGroup, int serverPort, String natsSubject, String natsStream,
         List<Duration> retrySchedule, Duration deliveryTimeout, int logRetentionDays,
-        boolean allowPrivateUrls, String apiToken, int ingestBuffer) {
+        boolean allowPrivateUrls, String apiToken, int ingestBuffer,
+        int maxInFlight, int circuitFailures, Duration circuitCooldown, Duration disableAfter, String operatorSubjectPrefix) {
 
     public static final String EMBEDDED = "embedded";
     public static final String DEFAULT_RETRY_SCHEDULE = "5s,30s,2m,10m,30m,1h,3h,6h";
     private static final Pattern SUBJECT = Pattern.compile("[^\\s]{1,255}");
+    /** Operator event subjects are this prefix + {@code webhook.disabled} etc.: NATS tokens ending in a dot. */
+    private static final Pattern SUBJECT_PREFIX = Pattern.compile("([A-Za-z0-9_-]+\\.){1,10}");
     private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     public static HukzConfig load(Path root) {
@@ -75,7 +78,31 @@ public record HukzConfig(
                 v.integer("log_retention_days", 30, 1, 36500),
                 v.bool("allow_private_urls", !production),
                 v.text("api_token", ""),
-                v.integer("ingest_buffer", 100_000, 1, 10_000_000));
+                v.integer("ingest_buffer", 100_000, 1, 10_000_000),
+                v.integer("max_in_flight", 16, 1, 1000),
+                v.integer("circuit_failures", 5, 1, 1000),
+                DurationParser.parse("circuit_cooldown", v.text("circuit_cooldown", "30s")),
+                disableAfter(v.text("disable_after", "5d")),
+                operatorSubjectPrefix(raw));
+    }
+
+    /** {@code 0} means never. */
+    private static Duration disableAfter(String text) {
+        return text.equals("0") ? Duration.ZERO : DurationParser.parse("disable_after", text);
+    }
+
+    /** Set but empty turns operator events off, so an empty value is not the default here. */
+    private static String operatorSubjectPrefix(Map<String, String> raw) {
+        String value = raw.get("operator_subject_prefix");
+        if (value == null) {
+            return "hukz.";
+        }
+        String prefix = value.trim();
+        if (!prefix.isEmpty() && !SUBJECT_PREFIX.matcher(prefix).matches()) {
+            throw new ConfigException("invalid value for operator_subject_prefix: '" + prefix
+                    + "' (expected NATS subject tokens ending in a dot, such as hukz.)");
+        }
+        return prefix;
     }
 
     public boolean embeddedDatabase() {
@@ -95,7 +122,11 @@ public record HukzConfig(
                 + (natsStream.isEmpty() ? "" : " stream=" + natsStream)
                 + " server_port=" + serverPort + " delivery_timeout=" + deliveryTimeout.toMillis() + "ms"
                 + " retries=" + retrySchedule.size() + " allow_private_urls=" + allowPrivateUrls
-                + " api_token=" + (apiToken.isEmpty() ? "off" : "on") + " ingest_buffer=" + ingestBuffer;
+                + " api_token=" + (apiToken.isEmpty() ? "off" : "on") + " ingest_buffer=" + ingestBuffer
+                + " max_in_flight=" + maxInFlight + " circuit_failures=" + circuitFailures
+                + " circuit_cooldown=" + circuitCooldown.toMillis() + "ms"
+                + " disable_after=" + (disableAfter.isZero() ? "never" : disableAfter.toMillis() + "ms")
+                + " operator_subject_prefix=" + (operatorSubjectPrefix.isEmpty() ? "off" : operatorSubjectPrefix);
     }
 
     @Override

@@ -93,7 +93,7 @@ public final class Attempt {
         String body = PayloadFormat.render(task.webhook().format(), task.delivery().event(), task.delivery().payload());
         AttemptRecord r = record(task, body, 0, null, reason, null, 0);
         return new AttemptRecord(r.deliveryId(), r.attempt(), Delivery.FAILED, null, r.webhookId(), r.webhookCreatedById(),
-                r.event(), r.url(), r.data(), 0, null, r.tags(), r.messageId(), 0, reason);
+                r.event(), r.url(), r.data(), 0, null, r.tags(), r.messageId(), 0, reason, false);
     }
 
     private AttemptRecord record(DeliveryTask task, String sentBody, int status, String responseBody, String error,
@@ -113,7 +113,7 @@ public final class Attempt {
             state = next == null ? Delivery.FAILED : Delivery.PENDING;
         }
         return new AttemptRecord(d.id(), attempt, state, next, w.id(), w.createdById(), d.event(), w.url(), sentBody,
-                status, responseJson(responseBody), w.tags(), d.messageId(), durationMs, error);
+                status, responseJson(responseBody), w.tags(), d.messageId(), durationMs, error, task.probe());
     }
 
     /** The response body as stored: itself when it is JSON, else a JSON string; at most 64 KiB of it. */
@@ -159,7 +159,8 @@ public final class Attempt {
         if (t instanceof UnknownHostException && message.startsWith(GuardedDnsResolver.REFUSED)) {
             return message;
         }
-        if (t instanceof SocketTimeoutException || message.toLowerCase().contains("timed out")) {
+        if (t instanceof SocketTimeoutException || message.toLowerCase().contains("timed out")
+                || message.toLowerCase().contains("timeout")) {
             return "timeout: " + message;
         }
         if (t instanceof ConnectException) {

@@ -4,7 +4,6 @@ import hukz.health.OutageTracker;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
-import hukz.store.WebhookStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,16 +13,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Commits attempts (log row + delivery state, in one transaction per batch) and acts on them: a 410
- * disables the webhook. Attempts are queued and written in batches by one thread; when the database is
- * unreachable the batch is tried again for as long as the outage lasts, so an outcome is only ever lost with
- * the process (and then its delivery is attempted again once its lease runs out).
+ * Commits attempts (log row + delivery state, in one transaction per batch) and acts on them: they move their
+ * webhooks' circuits, a 410 disables the webhook, a delivery that failed for good is reported. Attempts are
+ * queued and written in batches by one thread; when the database is unreachable the batch is tried again for
+ * as long as the outage lasts, so an outcome is only ever lost with the process (and then its delivery is
+ * attempted again once its lease runs out).
  */
 public final class AttemptRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptRecorder.class);
     private final DeliveryStore deliveries;
-    private final WebhookStore webhooks;
-    private final WebhookDirectory directory;
+    private final Circuits circuits;
     private final DispatchMetrics metrics;
     private final BatchQueue<AttemptRecord> queue;
     private final OutageTracker database;
@@ -32,12 +31,10 @@ public final class AttemptRecorder {
     /** Deliveries with an attempt made and its outcome not yet committed. */
     private final Set<Long> unrecorded = ConcurrentHashMap.newKeySet();
 
-    public AttemptRecorder(DeliveryStore deliveries, WebhookStore webhooks, WebhookDirectory directory, DispatchMetrics metrics,
-                           OutageTracker database) {
+    public AttemptRecorder(DeliveryStore deliveries, Circuits circuits, DispatchMetrics metrics, OutageTracker database) {
         this.database = database;
         this.deliveries = deliveries;
-        this.webhooks = webhooks;
-        this.directory = directory;
+        this.circuits = circuits;
         this.metrics = metrics;
         this.queue = new BatchQueue<>("hukz-attempt-recorder", 100_000, 500, this::write);
         queue.start();
@@ -80,6 +77,12 @@ public final class AttemptRecorder {
         for (AttemptRecord r : batch) {
             afterRecorded(r);
         }
+        try {
+            circuits.afterAttempts(batch);
+        } catch (RuntimeException e) {
+            // the attempts are committed; a circuit left behind catches up with the next attempts
+            LOG.warn("could not update circuits after {} attempt(s): {}", batch.size(), e.getMessage());
+        }
     }
 
     private void forget(List<AttemptRecord> batch) {
@@ -108,12 +111,10 @@ public final class AttemptRecorder {
     private void afterRecorded(AttemptRecord r) {
         metrics.attempt(Attempt.outcomeOf(r), Duration.ofMillis(r.durationMs()));
         if (r.responseStatusCode() == 410) {
-            webhooks.disable(r.webhookId(), "receiver answered 410 Gone");
-            directory.invalidate();
-            LOG.info("webhook {} disabled: receiver answered 410 Gone", r.webhookId());
+            circuits.disable(r.webhookId(), "receiver answered 410 Gone", r);
         }
         if (Delivery.FAILED.equals(r.status())) {
-            LOG.info("delivery {} of webhook {} failed after {} attempt(s): {}", r.deliveryId(), r.webhookId(), r.attempt(), r.error());
+            circuits.deliveryFailed(r);
         }
     }
 

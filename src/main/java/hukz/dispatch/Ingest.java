@@ -33,9 +33,11 @@ public final class Ingest {
     private final DeliveryStore deliveries;
     private final Duration lease;
     private final DispatchMetrics metrics;
+    private final FlowControl flowControl;
 
-    public Ingest(WebhookDirectory directory, DeliveryStore deliveries, Duration lease, DispatchMetrics metrics) {
+    public Ingest(WebhookDirectory directory, DeliveryStore deliveries, Duration lease, DispatchMetrics metrics, FlowControl flowControl) {
         this.directory = directory;
+        this.flowControl = flowControl;
         this.deliveries = deliveries;
         this.lease = lease;
         this.metrics = metrics;
@@ -64,8 +66,8 @@ public final class Ingest {
     }
 
     /**
-     * Stores the deliveries of a batch of messages in one transaction and returns them with their webhooks,
-     * ready to attempt. Messages that are skipped (ignored subject, too big, malformed headers, seen before)
+     * Stores the deliveries of a batch of messages in one transaction and returns those flow control may let go
+     * now with their webhooks, ready to attempt (the others wait in the database, due). Messages that are skipped (ignored subject, too big, malformed headers, seen before)
      * produce nothing.
      */
     public List<DeliveryTask> store(List<IncomingMessage> batch) {
@@ -80,8 +82,15 @@ public final class Ingest {
         if (messages.isEmpty()) {
             return List.of();
         }
-        List<Delivery> stored = deliveries.storeMessages(messages, now.plus(lease));
-        metrics.deliveriesCreated(stored.size());
+        Map<Long, Integer> perWebhook = new HashMap<>();
+        for (NewMessage m : messages) {
+            m.webhooks().forEach(w -> perWebhook.merge(w.id(), 1, Integer::sum));
+        }
+        int created = perWebhook.values().stream().mapToInt(Integer::intValue).sum();
+        // deliveries that flow control would hold back anyway are stored due, to wait in the database
+        List<Delivery> stored = deliveries.storeMessages(messages, now.plus(lease), flowControl.room(perWebhook, directory));
+        flowControl.stored(perWebhook, stored);
+        metrics.deliveriesCreated(created);
         Map<Long, Webhook> byId = new HashMap<>();
         for (NewMessage m : messages) {
             m.webhooks().forEach(w -> byId.put(w.id(), w));

@@ -29,21 +29,30 @@ public final class DeliveryStore {
      * Stores the deliveries of a batch of messages in one transaction. A message whose Nats-Msg-Id was
      * already seen in the last 24 hours (or earlier in the batch) stores nothing. Deliveries are pending and
      * leased until {@code leaseUntil}: the caller attempts them now, and if it dies the retry poller takes them
-     * once the lease runs out.
+     * once the lease runs out. Of each webhook only the first {@code goNow} (webhook id to count; absent means all)
+     * are leased: the others are stored due, to wait in the database for flow control to let them go, and are not
+     * returned.
      */
-    public List<Delivery> storeMessages(List<NewMessage> messages, Instant leaseUntil) {
+    public List<Delivery> storeMessages(List<NewMessage> messages, Instant leaseUntil, Map<Long, Integer> goNow) {
         return db.inTransaction(() -> {
             Set<String> fresh = rememberIds(messages);
             List<Long> webhookIds = new ArrayList<>();
             List<String> messageIds = new ArrayList<>();
             List<String> events = new ArrayList<>();
             List<String> payloads = new ArrayList<>();
+            List<Boolean> leased = new ArrayList<>();
+            Map<Long, Integer> left = new HashMap<>(goNow);
             Map<String, NewMessage> byId = new HashMap<>();
             for (NewMessage m : messages) {
                 if (m.dedup() && !fresh.remove(m.messageId()) || byId.putIfAbsent(m.messageId(), m) != null) {
                     continue;
                 }
                 for (Webhook w : m.webhooks()) {
+                    Integer room = left.get(w.id());
+                    leased.add(room == null || room > 0);
+                    if (room != null) {
+                        left.put(w.id(), room - 1);
+                    }
                     webhookIds.add(w.id());
                     messageIds.add(m.messageId());
                     events.add(m.event());
@@ -54,17 +63,23 @@ public final class DeliveryStore {
                 return List.<Delivery>of();
             }
             // Only ids come back: the payloads are known here and need not cross the wire twice.
-            return db.query("INSERT INTO deliveries (webhook_id, message_id, event, payload, next_attempt_at) "
-                            + "SELECT w, m, e, p, ? FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(w, m, e, p) "
-                            + "RETURNING id, created_at, webhook_id, message_id",
+            List<Delivery> stored = db.query("INSERT INTO deliveries (webhook_id, message_id, event, payload, next_attempt_at) "
+                            + "SELECT w, m, e, p, CASE WHEN l THEN ?::timestamptz ELSE now() END "
+                            + "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[]) AS t(w, m, e, p, l) "
+                            + "RETURNING id, created_at, webhook_id, message_id, next_attempt_at > now() AS leased",
                     rs -> {
+                        if (!rs.getBoolean("leased")) {
+                            return null;
+                        }
                         NewMessage m = byId.get(rs.getString("message_id"));
                         Instant created = Db.instant(rs, "created_at");
                         return new Delivery(rs.getLong("id"), created, created, rs.getLong("webhook_id"), m.messageId(), m.event(),
                                 m.payload(), Delivery.PENDING, 0, leaseUntil, null, null);
                     },
                     leaseUntil, webhookIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
-                    events.toArray(String[]::new), payloads.toArray(String[]::new));
+                    events.toArray(String[]::new), payloads.toArray(String[]::new), leased.toArray(Boolean[]::new));
+            stored.removeIf(java.util.Objects::isNull);
+            return stored;
         });
     }
 
@@ -86,14 +101,95 @@ public final class DeliveryStore {
     }
 
     /**
-     * Takes up to {@code limit} due deliveries and leases them, skipping rows another instance holds, so each
-     * due retry is attempted by one instance.
+     * Takes up to {@code limit} due deliveries and leases them, so each due delivery is attempted by one instance.
+     * Flow control (SPEC §8) leaves rows in the database: none of the webhooks in {@code full} (every slot of
+     * this instance taken), none of a webhook whose circuit is not closed or whose rate-limit bucket is empty,
+     * and of any other webhook at most its {@code max_in_flight} less {@code inFlight} of it. Deliveries of
+     * disabled or deleted webhooks are taken whatever their flow state, to be failed. Webhooks whose due
+     * deliveries did not all fit in their slots are added to {@code leftBehind}.
      */
-    public List<Delivery> claimDue(int limit, Duration lease) {
+    public List<Delivery> claimDue(int limit, Duration lease, List<Long> full, java.util.function.ToIntFunction<Long> inFlight,
+                                   java.util.Set<Long> leftBehind) {
+        Map<Long, Integer> room = new HashMap<>();
+        List<Long> picked = new ArrayList<>();
+        db.query("SELECT d.id, d.webhook_id, w.max_in_flight, (w.enabled AND w.deleted_at IS NULL) AS live "
+                        + "FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                        + "WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND NOT (d.webhook_id = ANY (?)) "
+                        + "AND (NOT w.enabled OR w.deleted_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM webhook_flow f "
+                        + "WHERE f.webhook_id = d.webhook_id AND (f.circuit <> 'closed' OR w.rate_limit IS NOT NULL AND f.rate_at IS NOT NULL "
+                        + "AND f.rate_tokens + extract(epoch FROM clock_timestamp() - f.rate_at) * w.rate_limit < 1))) "
+                        + "ORDER BY d.next_attempt_at LIMIT ?",
+                rs -> {
+                    long webhookId = rs.getLong("webhook_id");
+                    if (!rs.getBoolean("live")) {
+                        picked.add(rs.getLong("id"));
+                        return null;
+                    }
+                    int left = room.containsKey(webhookId) ? room.get(webhookId) : rs.getInt("max_in_flight") - inFlight.applyAsInt(webhookId);
+                    if (left > 0) {
+                        picked.add(rs.getLong("id"));
+                    } else {
+                        leftBehind.add(webhookId);
+                    }
+                    room.put(webhookId, left - 1);
+                    return null;
+                }, full.toArray(Long[]::new), limit);
+        return lease(picked, lease);
+    }
+
+    /**
+     * Takes the oldest due deliveries of each webhook in {@code slots} (webhook id to free slots), at most that
+     * many of each: a freed slot refilled from the webhook's deliveries waiting in the database.
+     */
+    public List<Delivery> claimDueOf(Map<Long, Integer> slots, Duration lease) {
+        if (slots.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = new ArrayList<>(slots.keySet());
+        Integer[] counts = ids.stream().map(slots::get).toArray(Integer[]::new);
+        // one statement: lock at most k due rows of each webhook (skipping rows another instance is taking) and lease them
         return db.query("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id IN ("
-                        + "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() "
-                        + "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS,
-                DeliveryStore::map, lease.toMillis() + " milliseconds", limit);
+                        + "SELECT c.id FROM unnest(?::bigint[], ?::int[]) AS w(id, k) CROSS JOIN LATERAL ("
+                        + "SELECT d.id FROM deliveries d WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= now() "
+                        + "ORDER BY d.next_attempt_at LIMIT w.k FOR UPDATE SKIP LOCKED) c) RETURNING " + COLUMNS,
+                DeliveryStore::map, lease.toMillis() + " milliseconds", ids.toArray(Long[]::new), counts);
+    }
+
+    /**
+     * Leases the picked deliveries. The rows were read without locks: the update takes each row's lock and checks
+     * again that it is still due, so a row another instance leased meanwhile is not taken twice.
+     */
+    private List<Delivery> lease(List<Long> picked, Duration lease) {
+        if (picked.isEmpty()) {
+            return List.of();
+        }
+        return db.query("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id = ANY (?) "
+                        + "AND status = 'pending' AND next_attempt_at <= now() RETURNING " + COLUMNS, DeliveryStore::map,
+                lease.toMillis() + " milliseconds", picked.toArray(Long[]::new));
+    }
+
+    /** The due delivery a probe of the webhook's open circuit sends (the oldest), leased; empty when none is due. */
+    public Optional<Delivery> claimProbe(long webhookId, Duration lease) {
+        return db.queryOne("UPDATE deliveries SET next_attempt_at = now() + ?::interval, updated_at = now() WHERE id = ("
+                        + "SELECT id FROM deliveries WHERE webhook_id = ? AND status = 'pending' AND next_attempt_at <= now() "
+                        + "ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS,
+                DeliveryStore::map, lease.toMillis() + " milliseconds", webhookId);
+    }
+
+    /** Makes every pending delivery of a webhook due now: its webhook was disabled and the retry poller fails them. */
+    public void makeAllDue(long webhookId) {
+        db.update("UPDATE deliveries SET next_attempt_at = now(), updated_at = now() WHERE webhook_id = ? AND status = 'pending'", webhookId);
+    }
+
+    /**
+     * Gives leased deliveries back as due at {@code at} (now when null), with their attempts unchanged: flow
+     * control did not let them go out yet.
+     */
+    public void makeDue(List<Long> ids, Instant at) {
+        if (!ids.isEmpty()) {
+            db.update("UPDATE deliveries SET next_attempt_at = coalesce(?::timestamptz, now()), updated_at = now() WHERE id = ANY (?) AND status = 'pending'",
+                    at, ids.toArray(Long[]::new));
+        }
     }
 
     /**
@@ -210,6 +306,24 @@ public final class DeliveryStore {
 
     public long countPending() {
         return db.queryLong("SELECT count(*) FROM deliveries WHERE status = 'pending'");
+    }
+
+    /** Due deliveries of enabled webhooks whose circuit is open or half open. */
+    public long countWaitingOnCircuit() {
+        return db.queryLong("SELECT count(*) FROM deliveries d JOIN webhook_flow f ON f.webhook_id = d.webhook_id "
+                + "JOIN webhooks w ON w.id = d.webhook_id WHERE d.status = 'pending' AND d.next_attempt_at <= now() "
+                + "AND f.circuit <> 'closed' AND w.enabled AND w.deleted_at IS NULL");
+    }
+
+    /**
+     * Deliveries of enabled, rate-limited webhooks with a closed circuit that are due now or in the next second
+     * (where flow control puts those over the limit): waiting for their turn within the rate limit.
+     */
+    public long countWaitingOnRateLimit() {
+        return db.queryLong("SELECT count(*) FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id "
+                + "WHERE d.status = 'pending' AND d.next_attempt_at <= now() + interval '1 second' AND w.rate_limit IS NOT NULL "
+                + "AND w.enabled AND w.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM webhook_flow f "
+                + "WHERE f.webhook_id = d.webhook_id AND f.circuit <> 'closed')");
     }
 
     public double oldestPendingAgeSeconds() {

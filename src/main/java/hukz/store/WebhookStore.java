@@ -14,7 +14,8 @@ import java.util.Optional;
 /** All SQL on webhooks and webhook_events. */
 public final class WebhookStore {
     private static final String COLUMNS = "id, created_at, updated_at, created_by_id, updated_by_id, name, url, enabled, "
-            + "disabled_reason, tags::text AS tags, space_id, secret, previous_secret, previous_secret_until, headers::text AS headers, format";
+            + "disabled_reason, tags::text AS tags, space_id, secret, previous_secret, previous_secret_until, headers::text AS headers, format, "
+            + "rate_limit, max_in_flight";
     private final Db db;
     private final EventStore events;
 
@@ -25,10 +26,10 @@ public final class WebhookStore {
 
     public Webhook create(long userId, WebhookFields f) {
         return db.inTransaction(() -> {
-            Webhook w = db.queryOne("INSERT INTO webhooks (created_by_id, updated_by_id, name, url, enabled, tags, space_id, secret, headers, format) "
-                            + "VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?) RETURNING " + COLUMNS,
+            Webhook w = db.queryOne("INSERT INTO webhooks (created_by_id, updated_by_id, name, url, enabled, tags, space_id, secret, headers, format, "
+                            + "rate_limit, max_in_flight) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?) RETURNING " + COLUMNS,
                     WebhookStore::map, userId, userId, f.name(), f.url(), f.enabled(), Json.write(f.tags()), f.spaceId(),
-                    f.secret(), Json.write(f.headers()), f.format()).orElseThrow();
+                    f.secret(), Json.write(f.headers()), f.format(), f.rateLimit(), f.maxInFlight()).orElseThrow();
             linkEvents(w.id(), f.eventIds());
             return withEvents(w);
         });
@@ -38,9 +39,10 @@ public final class WebhookStore {
         return db.inTransaction(() -> {
             Optional<Webhook> updated = db.queryOne("UPDATE webhooks SET updated_at = now(), updated_by_id = ?, name = ?, url = ?, enabled = ?, "
                             + "disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END, tags = ?::jsonb, space_id = ?, "
-                            + "secret = coalesce(?, secret), headers = ?::jsonb, format = ? WHERE id = ? AND deleted_at IS NULL RETURNING " + COLUMNS,
+                            + "secret = coalesce(?, secret), headers = ?::jsonb, format = ?, rate_limit = ?, max_in_flight = ? "
+                            + "WHERE id = ? AND deleted_at IS NULL RETURNING " + COLUMNS,
                     WebhookStore::map, userId, f.name(), f.url(), f.enabled(), f.enabled(), Json.write(f.tags()), f.spaceId(),
-                    f.secret(), Json.write(f.headers()), f.format(), id);
+                    f.secret(), Json.write(f.headers()), f.format(), f.rateLimit(), f.maxInFlight(), id);
             if (updated.isEmpty()) {
                 return updated;
             }
@@ -94,8 +96,10 @@ public final class WebhookStore {
                 WebhookStore::map, userId, previousUntil, newSecret, id).map(this::withEvents);
     }
 
-    public void disable(long id, String reason) {
-        db.update("UPDATE webhooks SET enabled = false, disabled_reason = ?, updated_at = now() WHERE id = ?", reason, id);
+    /** Disables an enabled webhook; false when it was disabled already (so the fact is reported once). */
+    public boolean disable(long id, String reason) {
+        return db.update("UPDATE webhooks SET enabled = false, disabled_reason = ?, updated_at = now() WHERE id = ? AND enabled",
+                reason, id) == 1;
     }
 
     /** Every enabled, live webhook with its live events: the routing table of dispatch. */
@@ -131,6 +135,7 @@ public final class WebhookStore {
                 rs.getLong("created_by_id"), rs.getLong("updated_by_id"), rs.getString("name"), rs.getString("url"),
                 rs.getBoolean("enabled"), rs.getString("disabled_reason"), Json.stringMap(rs.getString("tags")),
                 rs.getString("space_id"), rs.getString("secret"), rs.getString("previous_secret"),
-                Db.instant(rs, "previous_secret_until"), Json.stringMap(rs.getString("headers")), rs.getString("format"), List.of());
+                Db.instant(rs, "previous_secret_until"), Json.stringMap(rs.getString("headers")), rs.getString("format"), List.of(),
+                (Integer) rs.getObject("rate_limit"), rs.getInt("max_in_flight"));
     }
 }

@@ -40,7 +40,9 @@ class StatsApiTest {
 
     @BeforeAll
     static void start() {
-        hukz = TestHukz.start();
+        // all 4 attempts of each failing delivery are counted below: more than circuit_failures failures in a row
+        // would open the webhook's circuit and hold the last ones (CircuitTest's subject)
+        hukz = TestHukz.start(Map.of("circuit_failures", "1000"));
         api = hukz.api;
         nats = NatsPublisher.shared();
         ok = new Receiver();

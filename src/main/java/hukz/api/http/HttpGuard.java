@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Malformed requests (a request line or headers too long) are answered in the error shape too.
  */
 public final class HttpGuard {
+    /** What a refused request may still send, and for how long, before its connection closes. */
+    private static final long DISCARD_BYTES = 16L * 1024 * 1024;
+    private static final long DISCARD_MILLIS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
 
     private final HttpLimits limits;
@@ -128,7 +131,7 @@ public final class HttpGuard {
         } else {
             error = new ApiException(400, "Malformed request", "");
         }
-        refuse(request, error);
+        refuse(request, error, false);
     }
 
     private void onRequest(RoutingContext ctx) {
@@ -171,7 +174,7 @@ public final class HttpGuard {
             }
         }
         if (refusal != null) {
-            refuse(request, refusal);
+            refuse(request, refusal, true);
             return;
         }
         ctx.next();
@@ -218,8 +221,13 @@ public final class HttpGuard {
         }
     }
 
-    /** Answers in the error shape; a body not yet read is never read: the connection closes after the answer. */
-    private static void refuse(HttpServerRequest request, ApiException error) {
+    /**
+     * Answers in the error shape; a body not yet read is never kept. With {@code discard}, what the client still sends
+     * of it is read and dropped (at most {@link #DISCARD_BYTES}, for at most {@link #DISCARD_MILLIS}) before the
+     * connection closes: a client that writes its whole body before reading (most do) would otherwise see the
+     * connection reset instead of the answer. Dropped bytes cost no memory.
+     */
+    private static void refuse(HttpServerRequest request, ApiException error, boolean discard) {
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return;
@@ -230,9 +238,37 @@ public final class HttpGuard {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         response.end(Json.write(ApiErrors.body(error))).onComplete(done -> {
-            if (unread) {
+            if (!unread) {
+                return;
+            }
+            if (discard && Vertx.currentContext() != null) {
+                discardThenClose(request, Vertx.currentContext().owner());
+            } else {
                 request.connection().close();
             }
         });
+    }
+
+    private static void discardThenClose(HttpServerRequest request, Vertx vertx) {
+        HttpConnection connection = request.connection();
+        long timer = vertx.setTimer(DISCARD_MILLIS, id -> connection.close());
+        long[] left = {DISCARD_BYTES};
+        Runnable close = () -> {
+            vertx.cancelTimer(timer);
+            connection.close();
+        };
+        try {
+            request.handler(chunk -> {
+                left[0] -= chunk.length();
+                if (left[0] < 0) {
+                    close.run();
+                }
+            });
+            request.endHandler(v -> close.run());
+            request.exceptionHandler(e -> close.run());
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            close.run();
+        }
     }
 }
