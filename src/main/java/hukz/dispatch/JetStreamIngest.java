@@ -166,8 +166,8 @@ public final class JetStreamIngest implements Consumption {
      * requests never leave: jnats 2.24's reconnect can leave its writer waiting for the end of a reconnect that
      * already ended (old reader/writer threads it gives a second to stop outlive it on a busy machine), after
      * which everything hukz sends stays queued while the server answers other clients. Reconnecting again
-     * starts a fresh writer; it is done at most every 30 s so that a server whose JetStream is down is not
-     * reconnected to in a loop.
+     * starts a fresh writer (a forced reconnect can come back the same way, so this goes on while it lasts); it is
+     * done at most every 30 s so that a server whose JetStream is down is not reconnected to in a loop.
      */
     private void unansweredWhileConnected() {
         if (++unanswered < UNANSWERED_BEFORE_RECONNECT || System.nanoTime() - lastForcedReconnect < RECONNECT_SPACING_NANOS) {

@@ -73,14 +73,15 @@ class JetStreamNatsOutageTest {
                     }
                     assertThat(Prometheus.value(hukz.api, "hukz_outage_active{resource=\"nats\"}")).isEqualTo(0.0);
                     assertThat(Prometheus.value(hukz.api, "hukz_consumer_active")).isEqualTo(1.0);
-                    // One WARN and one INFO for the cut. On a busy machine jnats may come back with a connection that
-                    // sends nothing; hukz then reconnects once more, which adds its own outage pair and a few lines.
+                    // One WARN and one INFO for the cut. On a busy machine jnats 2.24 may come back with a connection
+                    // that sends nothing (its forced reconnect can too); hukz then reconnects again, each time with its
+                    // own line and outage pair, plus one WARN that it is not consuming and one INFO when it is again.
                     int forced = log.containing("reconnecting to NATS").size();
-                    assertThat(forced).as("at most one forced reconnect").isLessThanOrEqualTo(1);
+                    assertThat(forced).as("forced reconnects").isLessThanOrEqualTo(2);
                     assertThat(log.containing("nats unreachable")).as("one WARN per outage").hasSize(1 + forced);
                     assertThat(log.containing("nats is back after")).as("one INFO per outage").hasSize(1 + forced);
                     assertThat(log.stackTraces()).isZero();
-                    assertThat(log.lines()).as("a handful of lines for the whole outage").hasSizeLessThanOrEqualTo(forced == 0 ? 4 : 8);
+                    assertThat(log.lines()).as("a handful of lines for the whole outage").hasSizeLessThanOrEqualTo(forced == 0 ? 4 : 4 + 3 * forced);
                 }
             }
         }
@@ -122,7 +123,11 @@ class JetStreamNatsOutageTest {
                                 .anyMatch(r -> payload.matcher(r.body()).find());
                     }
                     assertThat(Prometheus.value(hukz.api, "hukz_consumer_active")).isEqualTo(1.0);
-                    assertThat(log.containing("reconnecting to NATS")).as("one reconnect").hasSize(1);
+                    // jnats 2.24's forced reconnect can itself come back sending nothing; hukz tries again 30 s later.
+                    int forced = log.containing("reconnecting to NATS").size();
+                    assertThat(forced).as("forced reconnects").isBetween(1, 2);
+                    assertThat(log.containing("nats unreachable")).as("one WARN per reconnect").hasSize(forced);
+                    assertThat(log.containing("nats is back after")).as("one INFO per reconnect").hasSize(forced);
                     assertThat(log.stackTraces()).isZero();
                 }
             }
