@@ -117,4 +117,18 @@ class ApiTokenTest {
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json()).isEqualTo(object("status", "ok"));
     }
+
+    /** /metrics tells about traffic, so it needs the token; the API description stays open. */
+    @Test
+    void metricsNeedTheTokenWhileTheOpenApiDescriptionStaysOpen() {
+        assertError(api.send("GET", "/metrics", null), 401, null, null);
+        assertError(api.send("GET", "/metrics", null, "Authorization", "Bearer wrong-" + TOKEN), 401, null, null);
+        Api.Response metrics = api.send("GET", "/metrics", null, "Authorization", "Bearer " + TOKEN);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.text()).contains("hukz_messages_consumed_total");
+
+        Api.Response openApi = api.send("GET", "/openapi.json", null);
+        assertThat(openApi.status()).isEqualTo(200);
+        assertThat(openApi.json().path("paths").has("/events")).as(openApi.text()).isTrue();
+    }
 }

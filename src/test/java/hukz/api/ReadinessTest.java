@@ -2,6 +2,7 @@ package hukz.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import hukz.support.Api;
+import hukz.support.Cleanup;
 import hukz.support.Sql;
 import hukz.support.TestHukz;
 import hukz.support.TestNats;
@@ -36,8 +37,7 @@ class ReadinessTest {
 
     @AfterAll
     static void stop() {
-        hukz.close();
-        ownNats.close();
+        Cleanup.closeAll(hukz, ownNats);
     }
 
     static Api.Response ready() {
@@ -78,8 +78,10 @@ class ReadinessTest {
             await().atMost(Duration.ofSeconds(40)).until(() -> ready().json().path("errors").has("database"));
             long started = System.nanoTime();
             Api.Response r = ready();
+            // The deadline under test: with the database gone, readiness must answer rather than hang on the pool's
+            // 30 s connection timeout; 10 s is generous slack for a busy machine and still far below the hang.
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a readiness probe answers within a probe's patience")
-                    .isLessThan(Duration.ofSeconds(4));
+                    .isLessThan(Duration.ofSeconds(10));
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.json().get("errors").get("database").asText()).isNotBlank();
             assertThat(r.text()).as("no connection details leak").doesNotContain("password").doesNotContain(db);

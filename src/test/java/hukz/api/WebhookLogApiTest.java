@@ -2,6 +2,7 @@ package hukz.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import hukz.support.Api;
+import hukz.support.Cleanup;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.TestHukz;
@@ -94,11 +95,7 @@ class WebhookLogApiTest {
 
     @AfterAll
     static void stop() {
-        nats.close();
-        ok.close();
-        failing.close();
-        big.close();
-        hukz.close();
+        Cleanup.closeAll(nats, ok, failing, big, hukz);
     }
 
     static JsonNode logs(long user, String path) {

@@ -28,6 +28,14 @@ class ConfigSourceTest {
     }
 
     @Test
+    void readsConfigYamlToo() throws Exception {
+        HukzConfig config = HukzConfig.from(ConfigSource.read(root("config.yaml", "server_port: 9006\nnats_subject: \"orders.>\"\n"),
+                Map.of()));
+        assertThat(config.serverPort()).isEqualTo(9006);
+        assertThat(config.natsSubject()).isEqualTo("orders.>");
+    }
+
+    @Test
     void readsJsonAndEnvFiles() throws Exception {
         assertThat(HukzConfig.from(ConfigSource.read(root("config.json", "{\"server_port\": 9002}"), Map.of())).serverPort()).isEqualTo(9002);
         assertThat(HukzConfig.from(ConfigSource.read(root("config.env", "# comment\nHUKZ_SERVER_PORT=9003\nmode=\"development\"\n"),
@@ -48,6 +56,10 @@ class ConfigSourceTest {
     void productionRequiresExternalServersAndRefusesPrivateUrlsByDefault() {
         assertThat(catchThrowable(() -> HukzConfig.from(Map.of("mode", "production", "nats_url", "nats://n:4222"))))
                 .hasMessageContaining("database_host");
+        assertThat(catchThrowable(() -> HukzConfig.from(Map.of("mode", "production", "database_host", "db"))))
+                .as("production has no embedded NATS").isInstanceOf(ConfigException.class).hasMessageContaining("nats_url");
+        assertThat(catchThrowable(() -> HukzConfig.from(Map.of("mode", "production", "database_host", "db", "nats_url", "embedded"))))
+                .hasMessageContaining("nats_url");
         HukzConfig config = HukzConfig.from(Map.of("mode", "production", "database_host", "db", "nats_url", "nats://n:4222"));
         assertThat(config.allowPrivateUrls()).isFalse();
         assertThat(HukzConfig.from(Map.of()).allowPrivateUrls()).isTrue();

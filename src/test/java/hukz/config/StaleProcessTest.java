@@ -17,11 +17,16 @@ class StaleProcessTest {
         Path store = data.resolve("nats");
         Process orphan = new ProcessBuilder(EmbeddedNatsServer.findBinary(), "-a", "127.0.0.1", "-p", "-1", "-js", "-sd",
                 store.toAbsolutePath().toString()).start();
-        Files.writeString(data.resolve("nats-server.pid"), orphan.pid() + "\n");
+        try {
+            Files.writeString(data.resolve("nats-server.pid"), orphan.pid() + "\n");
 
-        StaleProcess.stop(data.resolve("nats-server.pid"), "nats-server", store);
+            StaleProcess.stop(data.resolve("nats-server.pid"), "nats-server", store);
 
-        assertThat(orphan.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(orphan.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            // when StaleProcess failed to stop it, the test must not leave it running
+            orphan.destroyForcibly();
+        }
     }
 
     @Test

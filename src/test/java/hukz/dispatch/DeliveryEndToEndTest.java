@@ -1,6 +1,7 @@
 package hukz.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import hukz.support.Cleanup;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.TestHukz;
@@ -25,8 +26,7 @@ class DeliveryEndToEndTest {
 
     @AfterAll
     static void stop() {
-        nats.close();
-        hukz.close();
+        Cleanup.closeAll(nats, hukz);
     }
 
     @Test

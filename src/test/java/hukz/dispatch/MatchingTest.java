@@ -1,6 +1,7 @@
 package hukz.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import hukz.support.Cleanup;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.TestHukz;
@@ -39,9 +40,7 @@ class MatchingTest {
 
     @AfterAll
     static void stop() {
-        control.close();
-        nats.close();
-        hukz.close();
+        Cleanup.closeAll(control, nats, hukz);
     }
 
     /**
@@ -129,7 +128,7 @@ class MatchingTest {
 
             awaitRequests(receiver, 1);
             assertThat(storedDeliveries(hukz, webhook)).isEqualTo(1);
-            await().during(java.time.Duration.ofMillis(500)).atMost(java.time.Duration.ofSeconds(2)).until(() -> receiver.count() == 1);
+            await().during(java.time.Duration.ofMillis(500)).atMost(DispatchKit.WAIT).until(() -> receiver.count() == 1);
         }
     }
 

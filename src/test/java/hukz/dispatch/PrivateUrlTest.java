@@ -1,6 +1,7 @@
 package hukz.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import hukz.support.Cleanup;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.Sql;
@@ -31,8 +32,7 @@ class PrivateUrlTest {
 
     @AfterAll
     static void stop() {
-        nats.close();
-        hukz.close();
+        Cleanup.closeAll(nats, hukz);
     }
 
     private static long insertWebhook(String url, long eventId) {

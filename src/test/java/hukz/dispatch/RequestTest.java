@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import hukz.Version;
+import hukz.support.Cleanup;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.Sql;
@@ -45,8 +46,7 @@ class RequestTest {
 
     @AfterAll
     static void stop() {
-        nats.close();
-        hukz.close();
+        Cleanup.closeAll(nats, hukz);
     }
 
     /** A receiver with a webhook on a fresh subject; {@code extra} is more webhook JSON (leading comma). */
@@ -257,7 +257,7 @@ class RequestTest {
                 assertThat(log.get("message_id").asText()).isEqualTo(requests.get(i).header("webhook-id"));
                 assertThat(log.get("attempt").asInt()).isEqualTo(i + 1);
                 assertThat(log.get("duration_ms").isIntegralNumber()).isTrue();
-                assertThat(log.get("duration_ms").asLong()).isBetween(0L, 2000L);
+                assertThat(log.get("duration_ms").asLong()).isNotNegative();
             }
             assertThat(logs.get(0).get("response_status_code").asInt()).isEqualTo(500);
             assertThat(logs.get(0).get("response_body")).isEqualTo(json("{\"error\":\"down\",\"n\":[1,2]}"));

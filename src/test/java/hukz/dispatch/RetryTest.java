@@ -1,6 +1,7 @@
 package hukz.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import hukz.support.Cleanup;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.Receiver.Answer;
@@ -39,8 +40,7 @@ class RetryTest {
 
     @AfterAll
     static void stop() {
-        nats.close();
-        hukz.close();
+        Cleanup.closeAll(nats, hukz);
     }
 
     record Hook(Receiver receiver, String subject, long eventId, long webhookId) implements AutoCloseable {
@@ -98,7 +98,8 @@ class RetryTest {
                 assertThat(attempts.get(i).get("response_status_code").asInt()).isEqualTo(500);
                 assertThat(attempts.get(i).get("message_id").asText()).isEqualTo(webhookId);
             }
-            await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(3)).until(() -> hook.receiver().count() == 4);
+            // no fifth attempt follows the last step
+            await().during(Duration.ofMillis(1200)).atMost(DispatchKit.WAIT).until(() -> hook.receiver().count() == 4);
         }
     }
 
@@ -112,44 +113,7 @@ class RetryTest {
             assertThat(delivery.get("attempts").size()).isEqualTo(3);
             assertThat(delivery.get("last_status_code").asInt()).isEqualTo(202);
             assertThat(delivery.get("attempts")).extracting(a -> a.get("response_status_code").asInt()).containsExactly(503, 404, 202);
-            await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> hook.receiver().count() == 3);
-        }
-    }
-
-    @Test
-    void retryAfterOn429StretchesTheStepUpToTwice() {
-        try (Hook hook = Hook.create("retry.after429")) {
-            hook.receiver().then(new Answer(429, "", Map.of("Retry-After", "1"), Duration.ZERO));
-            hook.publish("{}");
-
-            awaitOnlyDelivery(hukz, hook.webhookId(), "delivered");
-            // step 200ms, Retry-After 1s: max(200ms, min(1s, 400ms)) = 400ms, where the step alone is 200ms
-            assertThat(gap(hook.receiver().requests(), 1)).isBetween(400L, 3000L);
-        }
-    }
-
-    @Test
-    void retryAfterOn503IsCappedAtTwiceTheStep() {
-        try (Hook hook = Hook.create("retry.after503")) {
-            hook.receiver().then(new Answer(503, "", Map.of("Retry-After", "3600"), Duration.ZERO));
-            hook.publish("{}");
-
-            awaitOnlyDelivery(hukz, hook.webhookId(), "delivered");
-            // an hour asked for, 2 x 200ms granted
-            assertThat(gap(hook.receiver().requests(), 1)).isBetween(400L, 3000L);
-        }
-    }
-
-    @Test
-    void retryAfterAsHttpDateIsHonoured() {
-        try (Hook hook = Hook.create("retry.afterdate")) {
-            String inAMinute = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusMinutes(1));
-            hook.receiver().then(new Answer(503, "", Map.of("Retry-After", inAMinute), Duration.ZERO));
-            hook.publish("{}");
-
-            awaitOnlyDelivery(hukz, hook.webhookId(), "delivered");
-            assertThat(gap(hook.receiver().requests(), 1)).isBetween(400L, 3000L);
+            await().during(Duration.ofMillis(600)).atMost(DispatchKit.WAIT).until(() -> hook.receiver().count() == 3);
         }
     }
 
@@ -193,14 +157,16 @@ class RetryTest {
     @Test
     void receiverSlowerThanTheDeliveryTimeoutFailsWithATimeout() {
         try (Hook hook = Hook.create("retry.slow")) {
-            hook.receiver().then(new Answer(200, "", Map.of(), Duration.ofMillis(3500)));
+            // far slower than the 2 s delivery_timeout, so waiting for the answer cannot pass for the timeout
+            hook.receiver().then(new Answer(200, "", Map.of(), Duration.ofSeconds(15)));
             hook.publish("{}");
 
             JsonNode delivery = awaitOnlyDelivery(hukz, hook.webhookId(), "delivered");
             JsonNode first = delivery.get("attempts").get(0);
             assertThat(first.get("response_status_code").asInt()).isZero();
             assertThat(first.get("error").asText()).startsWith("timeout");
-            assertThat(first.get("duration_ms").asLong()).isBetween(1900L, 3400L);
+            // the deadline under test: given up at the 2 s timeout, long before the answer would have come
+            assertThat(first.get("duration_ms").asLong()).isBetween(1900L, 10_000L);
             assertThat(delivery.get("attempts").get(1).get("response_status_code").asInt()).isEqualTo(200);
         }
     }

@@ -1,6 +1,7 @@
 package hukz.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import hukz.support.Cleanup;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.TestHukz;
@@ -38,8 +39,7 @@ class HostileReceiverTest {
 
     @AfterAll
     static void stop() {
-        nats.close();
-        hukz.close();
+        Cleanup.closeAll(nats, hukz);
     }
 
     /** A raw socket server: reads the request head, then behaves as {@code behaviour} says. */
@@ -50,6 +50,8 @@ class HostileReceiverTest {
 
         final ServerSocket socket;
         final AtomicLong bytesSent = new AtomicLong();
+        /** Connections whose behaviour has ended (it finished, or the client hung up). */
+        final AtomicLong served = new AtomicLong();
 
         RawServer(Behaviour behaviour) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -62,6 +64,8 @@ class HostileReceiverTest {
                         behaviour.serve(out);
                     } catch (IOException | InterruptedException e) {
                         // the client hung up, as it should
+                    } finally {
+                        served.incrementAndGet();
                     }
                 }
             });
@@ -126,8 +130,8 @@ class HostileReceiverTest {
             JsonNode log = deliverOnceAndAwaitLog("hostile.big", server.url());
             assertThat(log.get("response_status_code").asInt()).isEqualTo(200);
             assertThat(log.get("response_body").asText().length()).isLessThanOrEqualTo(64 * 1024);
-            assertThat(log.get("duration_ms").asLong()).isLessThan(2500);
-            Thread.sleep(500);
+            // once hukz has hung up, the receiver's writes fail: by then it must have sent far less than its 1 GiB
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.served.get() >= 1);
             assertThat(server.bytesSent.get()).as("bytes the receiver managed to send").isLessThan(64L * 1024 * 1024);
         }
         assertNormalDeliveryStillWorks("hostile.after.big");
@@ -145,7 +149,7 @@ class HostileReceiverTest {
         })) {
             JsonNode log = deliverOnceAndAwaitLog("hostile.trickle", server.url());
             assertThat(log.get("error").asText()).contains("timeout");
-            assertThat(log.get("duration_ms").asLong()).isBetween(1500L, 4000L);
+            assertCutAtTheTimeout(log);
         }
         assertNormalDeliveryStillWorks("hostile.after.trickle");
     }
@@ -163,7 +167,7 @@ class HostileReceiverTest {
             JsonNode log = deliverOnceAndAwaitLog("hostile.slowheaders", server.url());
             assertThat(log.get("response_status_code").asInt()).isZero();
             assertThat(log.get("error").asText()).contains("timeout");
-            assertThat(log.get("duration_ms").asLong()).isBetween(1500L, 4000L);
+            assertCutAtTheTimeout(log);
         }
     }
 
@@ -173,8 +177,16 @@ class HostileReceiverTest {
             JsonNode log = deliverOnceAndAwaitLog("hostile.silent", server.url());
             assertThat(log.get("response_status_code").asInt()).isZero();
             assertThat(log.get("error").asText()).contains("timeout");
-            assertThat(log.get("duration_ms").asLong()).isBetween(1500L, 4000L);
+            assertCutAtTheTimeout(log);
         }
+    }
+
+    /**
+     * The deadline under test: the whole-request timeout is 2 s and this receiver would take 10 s or more, so
+     * the attempt must end in between; the upper bound has generous slack for a busy machine.
+     */
+    private static void assertCutAtTheTimeout(JsonNode log) {
+        assertThat(log.get("duration_ms").asLong()).isBetween(1500L, 8000L);
     }
 
     private void assertNormalDeliveryStillWorks(String subject) {
@@ -182,7 +194,7 @@ class HostileReceiverTest {
             long event = hukz.api.createEvent(subject);
             hukz.api.createWebhook(receiver.url(), event);
             nats.publish(subject, "{\"normal\":true}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.count() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.count() == 1);
         }
     }
 }

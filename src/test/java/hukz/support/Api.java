@@ -82,6 +82,57 @@ public final class Api {
         }
     }
 
+    /**
+     * Sends only the head of a request announcing a body of {@code contentLength} bytes, and reads the answer:
+     * for a server that must refuse a body without reading it (a client sending it could not read the answer
+     * once the server has closed the connection).
+     */
+    public Response sendHeadOnly(String method, String path, long contentLength, String... headers) {
+        URI uri = URI.create(base + path);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            StringBuilder head = new StringBuilder(method + " " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":"
+                    + uri.getPort() + "\r\nContent-Length: " + contentLength + "\r\n");
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
+            socket.getOutputStream().write(head.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            java.util.Map<String, List<String>> fields = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            int status = 0;
+            int bodyStart = -1;
+            long bodyLength = -1;
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                raw.write(buffer, 0, n);
+                String text = raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (bodyStart < 0 && text.contains("\r\n\r\n")) {
+                    bodyStart = text.indexOf("\r\n\r\n") + 4;
+                    String[] lines = text.substring(0, bodyStart - 4).split("\r\n");
+                    status = Integer.parseInt(lines[0].split(" ")[1]);
+                    for (int i = 1; i < lines.length; i++) {
+                        int colon = lines[i].indexOf(':');
+                        fields.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+                    }
+                    bodyLength = fields.containsKey("content-length") ? Long.parseLong(fields.get("content-length").get(0)) : -1;
+                }
+                if (bodyStart >= 0 && bodyLength >= 0 && raw.size() - bodyStart >= bodyLength) {
+                    break;
+                }
+            }
+            if (bodyStart < 0) {
+                throw new AssertionError(method + " " + path + ": no answer to the request head");
+            }
+            byte[] all = raw.toByteArray();
+            String body = new String(all, bodyStart, all.length - bodyStart, java.nio.charset.StandardCharsets.UTF_8);
+            return new Response(status, body, java.net.http.HttpHeaders.of(fields, (a, b) -> true));
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        }
+    }
+
     /** Creates an event and returns its id. */
     public long createEvent(String subject) {
         Response r = post("/events", "{\"name\":\"" + subject + "\",\"event\":\"" + subject + "\"}");
@@ -122,7 +173,12 @@ public final class Api {
 
     /** Waits for /health/ready to answer 200, while {@code alive} holds (a process that exits fails at once). */
     void awaitReady(java.util.function.BooleanSupplier alive) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        awaitReady(alive, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #awaitReady(java.util.function.BooleanSupplier)}, waiting at most {@code within}. */
+    void awaitReady(java.util.function.BooleanSupplier alive, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             if (!alive.getAsBoolean()) {
                 throw new AssertionError("hukz at " + base + " exited before it was ready");
@@ -146,6 +202,6 @@ public final class Api {
                 return;
             }
         }
-        throw new AssertionError("hukz at " + base + " not ready within 30s");
+        throw new AssertionError("hukz at " + base + " not ready within " + within);
     }
 }

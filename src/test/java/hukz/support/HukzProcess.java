@@ -3,17 +3,31 @@ package hukz.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * hukz as its own JVM process (the real main class, configured through HUKZ_ environment variables), for
- * tests that kill it: {@link #kill()} is SIGKILL, {@link #terminate()} SIGTERM.
+ * tests that kill it: {@link #kill()} is SIGKILL, {@link #terminate()} SIGTERM. It runs in a working
+ * directory of its own holding only application.properties and routes/, with no HUKZ_ variable of the
+ * shell, so the repository's config.yml and the developer's environment cannot change what is tested.
+ * Processes still alive when the test JVM exits are killed by a shutdown hook.
  */
 public final class HukzProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     public final Api api;
+
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "hukz-process-reaper"));
+    }
 
     private HukzProcess(Process process, Path log, int port) {
         this.process = process;
@@ -22,26 +36,55 @@ public final class HukzProcess implements AutoCloseable {
     }
 
     public static HukzProcess start(Map<String, String> config) {
-        return start(config, Path.of(System.getProperty("user.dir")));
+        return start(config, workingDirectory());
     }
 
-    /** Runs from {@code workDir}, which holds the application.properties and routes/ it loads (tests that edit routes). */
-    public static HukzProcess start(Map<String, String> config, Path workDir) {
+    /** Starts {@code hukz.Hukz} in {@code directory} (which must hold application.properties and routes/). */
+    public static HukzProcess start(Map<String, String> config, Path directory) {
+        return start(config, directory, Integer.parseInt(config.get("server_port")), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Starts {@code hukz.Hukz} in {@code directory} with only {@code config} as HUKZ_ variables (none: the
+     * directory's config file alone), its API on {@code port}, waiting up to {@code readyWithin} for readiness.
+     */
+    public static HukzProcess start(Map<String, String> config, Path directory, int port, Duration readyWithin) {
         try {
             Path log = Files.createTempFile("hukz-process", ".log");
             ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
-                    .directory(workDir.toFile())
+                    .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
-            HukzProcess p = new HukzProcess(pb.start(), log, Integer.parseInt(config.get("server_port")));
+            pb.environment().keySet().removeIf(name -> name.toUpperCase(Locale.ROOT).startsWith("HUKZ_"));
+            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(Locale.ROOT), v));
+            HukzProcess p = new HukzProcess(pb.start(), log, port);
+            LIVE.add(p.process);
+            Reaper.record(p.pid());
             try {
-                p.api.awaitReady(p.process::isAlive);
+                p.api.awaitReady(p.process::isAlive, readyWithin);
             } catch (AssertionError e) {
                 p.kill();
                 throw new AssertionError(e.getMessage() + "\n" + p.output(), e);
             }
             return p;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh directory with the project's application.properties and routes/, and no config file. */
+    public static Path workingDirectory() {
+        try {
+            Path project = Path.of(System.getProperty("user.dir"));
+            Path dir = Files.createTempDirectory("hukz-process-cwd");
+            Files.copy(project.resolve("application.properties"), dir.resolve("application.properties"));
+            Path routes = Files.createDirectory(dir.resolve("routes"));
+            try (Stream<Path> files = Files.list(project.resolve("routes"))) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, routes.resolve(f.getFileName()));
+                }
+            }
+            return dir;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -56,15 +99,24 @@ public final class HukzProcess implements AutoCloseable {
         try {
             Path log = Files.createTempFile("hukz-process", ".log");
             ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
-                    .directory(Path.of(System.getProperty("user.dir")).toFile())
+                    .directory(workingDirectory().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
+            pb.environment().keySet().removeIf(name -> name.toUpperCase(Locale.ROOT).startsWith("HUKZ_"));
+            config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(Locale.ROOT), v));
             Process process = pb.start();
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError("hukz did not exit within " + limit + ":\n" + Files.readString(log));
+            LIVE.add(process);
+            Reaper.record(process.pid());
+            try {
+                if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                    throw new AssertionError("hukz did not exit within " + limit + ":\n" + Files.readString(log));
+                }
+            } finally {
+                if (!process.isAlive()) {
+                    LIVE.remove(process);
+                }
             }
             return new Exit(process.exitValue(), Files.readString(log));
         } catch (IOException e) {
@@ -95,8 +147,22 @@ public final class HukzProcess implements AutoCloseable {
         await();
     }
 
+    /** Sends SIGTERM and returns at once; {@link #awaitExit()} then waits for the process to end. */
+    public void signalTerm() {
+        process.destroy();
+    }
+
+    public void awaitExit() {
+        await();
+    }
+
     public int exitCode() {
         return process.exitValue();
+    }
+
+    /** Whether the process has not exited yet. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     private void await() {
@@ -107,6 +173,10 @@ public final class HukzProcess implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (!process.isAlive()) {
+                LIVE.remove(process);
+            }
         }
     }
 

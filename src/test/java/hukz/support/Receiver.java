@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
@@ -42,7 +43,10 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
+    /** More than hukz's delivery workers, so the receiver never makes an attempt wait for a thread. */
+    private static final int THREADS = 64;
     private final HttpServer server;
+    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> scripted = new ConcurrentLinkedQueue<>();
     private volatile Function<Request, Answer> fallback = r -> Answer.ok();
@@ -51,9 +55,10 @@ public final class Receiver implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         } catch (IOException e) {
+            pool.shutdown();
             throw new IllegalStateException(e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.setExecutor(pool);
         server.createContext("/", exchange -> {
             Map<String, List<String>> headers = new HashMap<>();
             Headers h = exchange.getRequestHeaders();
@@ -120,5 +125,7 @@ public final class Receiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        // answers that are still sleeping (timeout tests) are cut short; their client has given up anyway
+        pool.shutdownNow();
     }
 }

@@ -2,6 +2,7 @@ package hukz.support;
 
 import hukz.HukzService;
 import hukz.config.HukzConfig;
+import org.apache.camel.CamelContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,9 +60,15 @@ public final class TestHukz implements AutoCloseable {
         try {
             Path data = Files.createTempDirectory("hukz-test-data");
             HukzService service = HukzService.create(config, data);
-            service.start();
             TestHukz hukz = new TestHukz(service, raw, raw.get("database_name"), config.serverPort());
-            hukz.api.awaitReady();
+            try {
+                service.start();
+                hukz.api.awaitReady();
+            } catch (Exception | AssertionError e) {
+                // a half-started service still holds its port, threads and connections: stop it before failing
+                hukz.close();
+                throw e;
+            }
             return hukz;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -85,6 +92,20 @@ public final class TestHukz implements AutoCloseable {
 
     public HukzConfig config() {
         return service.config();
+    }
+
+    /** The running Camel context: its registry holds the beans the routes call, bound as in production. */
+    public CamelContext camel() {
+        return service.main().getCamelContext();
+    }
+
+    /** The bean the routes call by {@code name}, as bound at start. */
+    public <T> T bean(String name, Class<T> type) {
+        T bean = camel().getRegistry().lookupByNameAndType(name, type);
+        if (bean == null) {
+            throw new AssertionError("no bean " + name + " of type " + type.getSimpleName());
+        }
+        return bean;
     }
 
     @Override

@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestNats implements AutoCloseable {
     private static TestNats shared;
+    /** Every server started and not yet closed; killed when the test JVM exits, whatever the tests did. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "test-nats-reaper"));
+    }
     private final Process process;
     private final int port;
     private final Path store;
@@ -51,8 +57,15 @@ public final class TestNats implements AutoCloseable {
             command.addAll(java.util.List.of(extraArgs));
             Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(new File(store.toFile(), "server.log")).start();
+            LIVE.add(p);
+            Reaper.record(p.pid());
             TestNats nats = new TestNats(p, port, store);
-            nats.awaitListening();
+            try {
+                nats.awaitListening();
+            } catch (RuntimeException e) {
+                nats.close();
+                throw e;
+            }
             return nats;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -109,5 +122,6 @@ public final class TestNats implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process.destroyForcibly();
+        LIVE.remove(process);
     }
 }

@@ -24,6 +24,7 @@ public final class TestPostgres {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            Reaper.record(postmasterPid(postgres));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     postgres.close();
@@ -33,6 +34,18 @@ public final class TestPostgres {
             }));
         }
         return postgres;
+    }
+
+    /** The server's own pid, from postmaster.pid in its data directory (zonky does not expose it). */
+    private static long postmasterPid(EmbeddedPostgres pg) {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SHOW data_directory")) {
+            rs.next();
+            String first = java.nio.file.Files.readAllLines(java.nio.file.Path.of(rs.getString(1), "postmaster.pid")).get(0);
+            return Long.parseLong(first.trim());
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot find the test PostgreSQL's pid", e);
+        }
     }
 
     public static int port() {
