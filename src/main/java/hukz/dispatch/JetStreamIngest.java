@@ -17,10 +17,12 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * With {@code nats_stream} set, messages come from a durable JetStream consumer instead of core NATS, so
@@ -41,6 +43,9 @@ public final class JetStreamIngest implements Consumption {
     private static final int MAX_PULL = 256;
     private static final long CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** Unanswered JetStream requests in a row, on a connection that says it is connected, before reconnecting. */
+    private static final int UNANSWERED_BEFORE_RECONNECT = 2;
+    private static final long RECONNECT_SPACING_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Connection connection;
     private final String stream;
@@ -57,6 +62,8 @@ public final class JetStreamIngest implements Consumption {
     private volatile long lastPullNanos = System.nanoTime();
     private volatile boolean running;
     private boolean lossReported;
+    private int unanswered;
+    private long lastForcedReconnect = System.nanoTime() - RECONNECT_SPACING_NANOS;
     private Thread puller;
 
     public JetStreamIngest(Connection connection, String stream, String durable, String subject, Duration ackWait,
@@ -102,6 +109,7 @@ public final class JetStreamIngest implements Consumption {
                 if (consumer == null) {
                     consumer = bind(everBound);
                     everBound = true;
+                    unanswered = 0;
                     lastCheck = System.nanoTime();
                     problem = null;
                 }
@@ -112,6 +120,7 @@ public final class JetStreamIngest implements Consumption {
                 if (System.nanoTime() - lastCheck > CHECK_NANOS) {
                     consumer.getConsumerInfo();
                     lastCheck = System.nanoTime();
+                    unanswered = 0;
                 }
                 int room = Math.min(MAX_PULL, ingestQueue.room());
                 if (database.isDown() || room <= 0) {
@@ -120,6 +129,7 @@ public final class JetStreamIngest implements Consumption {
                     continue;
                 }
                 fetch(consumer, room);
+                unanswered = 0;
             } catch (JetStreamApiException e) {
                 consumer = null;
                 lost(e.getApiErrorCode() == CONSUMER_NOT_FOUND ? "durable consumer " + durable + " not found"
@@ -139,9 +149,41 @@ public final class JetStreamIngest implements Consumption {
             } catch (Exception e) {
                 // No answer (NATS unreachable) or a pull the server ended (consumer deleted): check it again.
                 consumer = null;
-                lost(connection.getStatus() != Connection.Status.CONNECTED ? "NATS " + String.valueOf(connection.getStatus()).toLowerCase()
-                        : "durable consumer " + durable + " is not answering (" + Outages.describe(e) + ")");
+                if (connection.getStatus() != Connection.Status.CONNECTED) {
+                    lost("NATS " + String.valueOf(connection.getStatus()).toLowerCase());
+                } else {
+                    lost("durable consumer " + durable + " is not answering (" + Outages.describe(e) + ")");
+                    if (e instanceof TimeoutException || e instanceof IOException) {
+                        unansweredWhileConnected();
+                    }
+                }
             }
+        }
+    }
+
+    /**
+     * A connection that says it is connected yet gets no answer to anything hukz asks JetStream is one whose
+     * requests never leave: jnats 2.24's reconnect can leave its writer waiting for the end of a reconnect that
+     * already ended (old reader/writer threads it gives a second to stop outlive it on a busy machine), after
+     * which everything hukz sends stays queued while the server answers other clients. Reconnecting again
+     * starts a fresh writer (a forced reconnect can come back the same way, so this goes on while it lasts); it is
+     * done at most every 30 s so that a server whose JetStream is down is not reconnected to in a loop.
+     */
+    private void unansweredWhileConnected() {
+        if (++unanswered < UNANSWERED_BEFORE_RECONNECT || System.nanoTime() - lastForcedReconnect < RECONNECT_SPACING_NANOS) {
+            return;
+        }
+        unanswered = 0;
+        lastForcedReconnect = System.nanoTime();
+        LOG.warn("JetStream has not answered hukz's NATS connection {} times in a row although it is connected; reconnecting to NATS",
+                UNANSWERED_BEFORE_RECONNECT);
+        try {
+            connection.forceReconnect();
+        } catch (IOException e) {
+            LOG.warn("reconnecting to NATS failed ({}); jnats goes on trying", Outages.describe(e));
+        } catch (InterruptedException e) {
+            // as in pull(): only stop() ends the loop
+            Thread.interrupted();
         }
     }
 

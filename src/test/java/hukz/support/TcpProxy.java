@@ -13,12 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy on 127.0.0.1 between hukz and a server (PostgreSQL, NATS), to take the server away as a network
  * would: {@link #cut()} closes every connection and refuses new ones (each is reset as soon as it arrives),
  * {@link #restore()} forwards again. The port stays bound throughout, so that nothing else on the machine can
- * take it while the server is "away".
+ * take it while the server is "away". {@link #dropFromClients()} breaks the open connections one way only, as a
+ * network can: what the clients send is lost, what the server sends still arrives, and new connections work.
  */
 public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> dropping = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
 
     public TcpProxy(int targetPort) {
@@ -44,6 +47,11 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /** From now on, the bytes the clients of the open connections send are lost; connections made later are not affected. */
+    public void dropFromClients() {
+        dropping.addAll(clients);
+    }
+
     /** Forwards new connections again. */
     public void restore() {
         cut = false;
@@ -65,6 +73,7 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
+                clients.add(client);
                 if (cut) {
                     // cut() ran while this connection was being made
                     closeQuietly(client);
@@ -94,6 +103,9 @@ public final class TcpProxy implements AutoCloseable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (dropping.contains(from)) {
+                    continue;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -104,6 +116,8 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(to);
             sockets.remove(from);
             sockets.remove(to);
+            clients.remove(from);
+            dropping.remove(from);
         }
     }
 
