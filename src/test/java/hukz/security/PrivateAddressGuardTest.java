@@ -53,6 +53,25 @@ class PrivateAddressGuardTest {
         assertThat(Sql.snapshot(hukz.database())).isEqualTo(before);
     }
 
+    /**
+     * A name is judged by what it resolves to, not by how it looks: this machine's own host name (in /etc/hosts,
+     * a loopback or private address on any machine this suite runs on) is refused like the address itself.
+     */
+    @Test
+    void refusesAHostNameThatResolvesToAPrivateAddress() throws Exception {
+        String name = java.net.InetAddress.getLocalHost().getHostName();
+        assertThat(name).as("a host name, not an address literal").doesNotMatch("[0-9.:]+");
+        assertThat(java.net.InetAddress.getAllByName(name)).as("%s resolves to loopback or private addresses here", name)
+                .allSatisfy(a -> assertThat(a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress()).isTrue());
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                Sql.count(hukz.database(), "SELECT count(*) FROM deliveries WHERE status = 'pending'") == 0);
+        String before = Sql.snapshot(hukz.database());
+        Api.Response r = hukz.api.post("/webhooks", "{\"url\":\"http://" + name + ":9/hook\",\"event_ids\":[" + event + "]}");
+        assertThat(r.status()).as(r.text()).isEqualTo(422);
+        assertThat(r.json().get("errors").get(0).get("source").asText()).isEqualTo("url");
+        assertThat(Sql.snapshot(hukz.database())).isEqualTo(before);
+    }
+
     @Test
     void refusesPrivateUrlOnUpdate() {
         Api.Response created = hukz.api.post("/webhooks", "{\"url\":\"https://93.184.216.34/hook\",\"event_ids\":[" + event + "]}");
