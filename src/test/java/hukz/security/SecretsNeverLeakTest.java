@@ -44,6 +44,8 @@ class SecretsNeverLeakTest {
             config.put("database_password", DB_PASSWORD);
             config.put("api_token", API_TOKEN);
             config.put("retry_schedule", "100ms");
+            // the receiver always fails: without this the circuit opens after 5 attempts and holds the rest 30 s
+            config.put("circuit_failures", "1000");
             List<String> responses = new ArrayList<>();
             List<String> secrets = new ArrayList<>(List.of(API_TOKEN, DB_PASSWORD, NATS_PASSWORD, WEBHOOK_SECRET,
                     WEBHOOK_SECRET.substring(6)));
