@@ -4,7 +4,7 @@ import hukz.config.ConfigException;
 import hukz.config.HukzBeans;
 import hukz.config.HukzConfig;
 import hukz.config.Infrastructure;
-import hukz.dispatch.RetrySchedule;
+import hukz.policy.RetrySchedule;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;

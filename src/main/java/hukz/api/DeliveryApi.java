@@ -3,7 +3,7 @@ package hukz.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hukz.Json;
-import hukz.dispatch.DeliveryTask;
+import hukz.attempt.DeliveryTask;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
@@ -97,7 +97,7 @@ public final class DeliveryApi {
         requests.user(exchange);
         Webhook w = webhooks.find(ApiRequest.id(exchange, "id")).orElseThrow(ApiException::notFound);
         String messageId = "msg_" + UUID.randomUUID();
-        String envelope = hukz.dispatch.Envelope.build(messageId, "hukz.ping", "{\"ping\":true}".getBytes(), Instant.now());
+        String envelope = hukz.ingest.Envelope.build(messageId, "hukz.ping", "{\"ping\":true}".getBytes(), Instant.now());
         Delivery ping = new Delivery(0, Instant.now(), Instant.now(), w.id(), messageId, "hukz.ping", envelope,
                 Delivery.PENDING, 0, null, null, null);
         ProducerTemplate template = exchange.getContext().createProducerTemplate();

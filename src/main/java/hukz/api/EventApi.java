@@ -1,8 +1,8 @@
 package hukz.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import hukz.dispatch.SubjectPattern;
-import hukz.dispatch.WebhookDirectory;
+import hukz.ingest.SubjectPattern;
+import hukz.ingest.WebhookDirectory;
 import hukz.store.DataAccessException;
 import hukz.store.Event;
 import hukz.store.EventStore;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import hukz.Json;
-import hukz.dispatch.Envelope;
+import hukz.ingest.Envelope;
 import hukz.store.CircuitState;
 import hukz.store.Delivery;
 import hukz.store.Event;

@@ -1,6 +1,6 @@
 package hukz.config;
 
-import hukz.dispatch.SubjectPattern;
+import hukz.ingest.SubjectPattern;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nats.client.Connection;

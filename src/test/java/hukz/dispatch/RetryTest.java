@@ -2,6 +2,7 @@ package hukz.dispatch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import hukz.support.Cleanup;
+import hukz.support.DispatchKit;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.Receiver.Answer;
@@ -16,12 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static hukz.dispatch.DispatchKit.awaitOnlyDelivery;
-import static hukz.dispatch.DispatchKit.awaitRequests;
-import static hukz.dispatch.DispatchKit.deliveries;
-import static hukz.dispatch.DispatchKit.id;
-import static hukz.dispatch.DispatchKit.json;
-import static hukz.dispatch.DispatchKit.storedDeliveries;
+import static hukz.support.DispatchKit.awaitOnlyDelivery;
+import static hukz.support.DispatchKit.awaitRequests;
+import static hukz.support.DispatchKit.deliveries;
+import static hukz.support.DispatchKit.id;
+import static hukz.support.DispatchKit.json;
+import static hukz.support.DispatchKit.storedDeliveries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

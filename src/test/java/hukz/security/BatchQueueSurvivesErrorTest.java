@@ -1,6 +1,6 @@
 package hukz.security;
 
-import hukz.dispatch.BatchQueue;
+import hukz.record.BatchQueue;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package hukz.security;
 
-import hukz.dispatch.GuardedDnsResolver;
-import hukz.dispatch.UrlGuard;
+import hukz.attempt.GuardedDnsResolver;
+import hukz.attempt.UrlGuard;
 import hukz.support.Api;
 import hukz.support.Sql;
 import hukz.support.TestHukz;

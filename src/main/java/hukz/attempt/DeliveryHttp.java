@@ -1,0 +1,210 @@
+package hukz.attempt;
+
+import hukz.attempt.BoundedResponseConsumer;
+import hukz.attempt.DeliveryHeaderFilter;
+import hukz.attempt.DeliveryHttp;
+import hukz.attempt.DeliveryResponse;
+import hukz.attempt.GuardedDnsResolver;
+import hukz.attempt.UrlGuard;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.Timeout;
+
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The HTTP step of every attempt: a non-blocking POST, so an attempt waiting on a receiver holds a socket and
+ * a timer, not a thread. Hundreds of receivers that never answer cost no worker; the exchange continues
+ * when the response (or the deadline) comes. One client for every delivery: its resolver refuses forbidden
+ * addresses at connect time (the address checked is the address connected to), the whole request is cut at
+ * {@code delivery_timeout}, at most {@code maxBodyBytes} of a body are read, redirects are not followed,
+ * nothing is retried, no cookies are kept.
+ */
+public final class DeliveryHttp extends AsyncProcessorSupport {
+    public static final String TIMED_OUT = "whole-request timeout exceeded";
+    private static final ContentType JSON = ContentType.create("application/json", (java.nio.charset.Charset) null);
+
+    private final CloseableHttpAsyncClient client;
+    private final long timeoutMillis;
+    private final int maxBodyBytes;
+    private final HeaderFilterStrategy headers = new DeliveryHeaderFilter();
+    private final ScheduledExecutorService deadlines;
+    /** Routing continues here, never on the client's I/O threads, so a slow database write cannot stall sockets. */
+    private final ExecutorService completions;
+
+    public DeliveryHttp(UrlGuard guard, Duration timeout, int maxBodyBytes, int maxPerWebhook) {
+        this.timeoutMillis = timeout.toMillis();
+        this.maxBodyBytes = maxBodyBytes;
+        Timeout connect = Timeout.ofMilliseconds(Math.min(5000, timeoutMillis));
+        Timeout whole = Timeout.ofMilliseconds(timeoutMillis);
+        this.client = HttpAsyncClients.custom()
+                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new GuardedDnsResolver(guard))
+                        .setMaxConnTotal(Math.max(4096, maxPerWebhook * 4))
+                        .setMaxConnPerRoute(maxPerWebhook)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(whole).build())
+                        .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+                        .build())
+                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(2).setSoTimeout(whole).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(whole).setResponseTimeout(whole)
+                        .setRedirectsEnabled(false).build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableConnectionState()
+                .build();
+        client.start();
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("hukz-delivery-deadlines"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.deadlines = scheduler;
+        this.completions = Executors.newFixedThreadPool(4, daemon("hukz-attempt-done"));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Sends the exchange's body as the POST to {@code CamelHttpUri} with its non-Camel headers; on return the
+     * message holds the status ({@code CamelHttpResponseCode}), the response headers and at most
+     * {@code maxBodyBytes} of the body, or the exchange holds the failure.
+     */
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        Message m = exchange.getMessage();
+        AsyncRequestBuilder request;
+        try {
+            request = AsyncRequestBuilder.post(m.getHeader(Exchange.HTTP_URI, String.class));
+            for (Map.Entry<String, Object> h : m.getHeaders().entrySet()) {
+                if (h.getValue() != null && !h.getKey().equalsIgnoreCase(Exchange.CONTENT_TYPE)
+                        && !headers.applyFilterToCamelHeaders(h.getKey(), h.getValue(), exchange)) {
+                    request.addHeader(h.getKey(), String.valueOf(h.getValue()));
+                }
+            }
+            request.setEntity(AsyncEntityProducers.create(m.getBody(byte[].class), JSON));
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        BoundedResponseConsumer consumer = new BoundedResponseConsumer(maxBodyBytes);
+        AtomicBoolean expired = new AtomicBoolean();
+        AtomicBoolean finished = new AtomicBoolean();
+        Attempted attempted = new Attempted(exchange, callback, consumer, expired, finished);
+        Future<DeliveryResponse> future = client.execute(request.build(), consumer, null, null, attempted);
+        attempted.deadline = deadlines.schedule(() -> {
+            expired.set(true);
+            future.cancel(true);
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        if (finished.get()) {
+            attempted.deadline.cancel(false);
+        }
+        return false;
+    }
+
+    /** Puts the response or the failure on the exchange and lets routing continue, exactly once. */
+    private final class Attempted implements FutureCallback<DeliveryResponse> {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final BoundedResponseConsumer consumer;
+        private final AtomicBoolean expired;
+        private final AtomicBoolean finished;
+        volatile ScheduledFuture<?> deadline;
+
+        Attempted(Exchange exchange, AsyncCallback callback, BoundedResponseConsumer consumer, AtomicBoolean expired,
+                  AtomicBoolean finished) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.consumer = consumer;
+            this.expired = expired;
+            this.finished = finished;
+        }
+
+        @Override
+        public void completed(DeliveryResponse response) {
+            finish(response, null);
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            DeliveryResponse kept = consumer.truncated();
+            if (kept != null) {
+                finish(kept, null);
+            } else {
+                finish(null, expired.get() ? new SocketTimeoutException(TIMED_OUT) : cause);
+            }
+        }
+
+        @Override
+        public void cancelled() {
+            finish(null, new SocketTimeoutException(TIMED_OUT));
+        }
+
+        private void finish(DeliveryResponse response, Exception failure) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            ScheduledFuture<?> d = deadline;
+            if (d != null) {
+                d.cancel(false);
+            }
+            completions.execute(() -> {
+                Message m = exchange.getMessage();
+                m.removeHeaders("*");
+                if (failure != null) {
+                    exchange.setException(failure);
+                } else {
+                    for (Header h : response.headers()) {
+                        if (!headers.applyFilterToExternalHeaders(h.getName(), h.getValue(), exchange)) {
+                            m.setHeader(h.getName(), h.getValue());
+                        }
+                    }
+                    m.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
+                    m.setBody(response.body());
+                }
+                callback.done(false);
+            });
+        }
+    }
+
+    /** Closes the client's sockets and threads; called once at shutdown, after the routes have stopped. */
+    public void close() {
+        client.close(CloseMode.GRACEFUL);
+        deadlines.shutdownNow();
+        completions.shutdown();
+    }
+}

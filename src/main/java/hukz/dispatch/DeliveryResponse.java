@@ -1,7 +1,0 @@
-package hukz.dispatch;
-
-import org.apache.hc.core5.http.Header;
-
-/** What came back from a receiver: status, headers, and at most the body limit of its body. */
-record DeliveryResponse(int status, Header[] headers, byte[] body) {
-}

@@ -1,0 +1,170 @@
+package hukz.ingest;
+
+import hukz.attempt.DeliveryTask;
+import hukz.health.DispatchMetrics;
+import hukz.ingest.Envelope;
+import hukz.ingest.IncomingMessage;
+import hukz.ingest.Ingest;
+import hukz.ingest.WebhookDirectory;
+import hukz.policy.FlowControl;
+
+import hukz.store.Delivery;
+import hukz.store.DeliveryStore;
+import hukz.store.NewMessage;
+import hukz.store.Webhook;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns one NATS message into stored deliveries: match webhooks, build the envelope, store one pending
+ * delivery per webhook. It never waits on a receiver: the attempts run elsewhere from what it returns.
+ */
+public final class Ingest {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+    public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+    public static final String MSG_ID_HEADER = "Nats-Msg-Id";
+    public static final String TAG_HEADER = "Hukz-Tag";
+    public static final int MAX_MESSAGE_ID_LENGTH = 255;
+
+    private final WebhookDirectory directory;
+    private final DeliveryStore deliveries;
+    private final Duration lease;
+    private final DispatchMetrics metrics;
+    private final FlowControl flowControl;
+
+    public Ingest(WebhookDirectory directory, DeliveryStore deliveries, Duration lease, DispatchMetrics metrics, FlowControl flowControl) {
+        this.directory = directory;
+        this.flowControl = flowControl;
+        this.deliveries = deliveries;
+        this.lease = lease;
+        this.metrics = metrics;
+    }
+
+    /** Subjects hukz never consumes: replies and the server's own. */
+    public static boolean isConsumable(String subject) {
+        return subject != null && !subject.startsWith("_INBOX.") && !subject.startsWith("$");
+    }
+
+    /**
+     * A Nats-Msg-Id hukz can keep and send as {@code webhook-id}: 1 to 255 printable ASCII characters. Longer
+     * ones cannot be indexed for the 24-hour dedup, and others are not legal in an HTTP header.
+     */
+    public static boolean isValidMessageId(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_MESSAGE_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stores the deliveries of a batch of messages in one transaction and returns those flow control may let go
+     * now with their webhooks, ready to attempt (the others wait in the database, due). Messages that are skipped (ignored subject, too big, malformed headers, seen before)
+     * produce nothing.
+     */
+    public List<DeliveryTask> store(List<IncomingMessage> batch) {
+        Instant now = Instant.now();
+        List<NewMessage> messages = new ArrayList<>(batch.size());
+        for (IncomingMessage m : batch) {
+            NewMessage prepared = prepare(m, now);
+            if (prepared != null) {
+                messages.add(prepared);
+            }
+        }
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Integer> perWebhook = new HashMap<>();
+        for (NewMessage m : messages) {
+            m.webhooks().forEach(w -> perWebhook.merge(w.id(), 1, Integer::sum));
+        }
+        int created = perWebhook.values().stream().mapToInt(Integer::intValue).sum();
+        // deliveries that flow control would hold back anyway are stored due, to wait in the database
+        List<Delivery> stored = deliveries.storeMessages(messages, now.plus(lease), flowControl.room(perWebhook, directory));
+        flowControl.stored(perWebhook, stored);
+        metrics.deliveriesCreated(created);
+        Map<Long, Webhook> byId = new HashMap<>();
+        for (NewMessage m : messages) {
+            m.webhooks().forEach(w -> byId.put(w.id(), w));
+        }
+        List<DeliveryTask> tasks = new ArrayList<>(stored.size());
+        for (Delivery d : stored) {
+            tasks.add(new DeliveryTask(d, byId.get(d.webhookId())));
+        }
+        return tasks;
+    }
+
+    /** One message's webhooks and envelope, or null when the message is skipped. */
+    private NewMessage prepare(IncomingMessage m, Instant now) {
+        String subject = m.subject();
+        byte[] data = m.data() == null ? new byte[0] : m.data();
+        if (!isConsumable(subject)) {
+            return null;
+        }
+        metrics.messageConsumed();
+        if (data.length > MAX_MESSAGE_BYTES) {
+            LOG.warn("skipped message on {}: {} bytes is over the {} byte limit", subject, data.length, MAX_MESSAGE_BYTES);
+            return null;
+        }
+        String givenId = m.natsMessageId() == null || m.natsMessageId().isBlank() ? null : m.natsMessageId().trim();
+        if (givenId != null && !isValidMessageId(givenId)) {
+            LOG.warn("skipped message on {}: malformed {} header (expected 1 to {} printable ASCII characters)", subject,
+                    MSG_ID_HEADER, MAX_MESSAGE_ID_LENGTH);
+            return null;
+        }
+        Map<String, String> requiredTags = new LinkedHashMap<>();
+        for (String tag : m.tagHeaders()) {
+            int colon = tag.indexOf(':');
+            if (colon <= 0) {
+                LOG.warn("skipped message on {}: malformed {} header (expected key:value)", subject, TAG_HEADER);
+                return null;
+            }
+            requiredTags.put(tag.substring(0, colon).trim(), tag.substring(colon + 1).trim());
+        }
+        List<Webhook> webhooks = directory.match(subject, requiredTags);
+        if (webhooks.isEmpty()) {
+            return null;
+        }
+        String messageId = givenId == null ? "msg_" + UUID.randomUUID() : givenId;
+        return new NewMessage(messageId, givenId != null, subject, Envelope.build(messageId, subject, data, now), webhooks);
+    }
+
+    /** The message as NATS gave it to the route (camel-nats headers). */
+    public static IncomingMessage fromExchange(Exchange exchange) {
+        byte[] data = exchange.getMessage().getBody(byte[].class);
+        return IncomingMessage.of(exchange.getMessage().getHeader("CamelNatsSubject", String.class), data == null ? new byte[0] : data,
+                single(exchange.getMessage().getHeader(MSG_ID_HEADER)), all(exchange.getMessage().getHeader(TAG_HEADER)));
+    }
+
+    private static String single(Object header) {
+        List<String> values = all(header);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** camel-nats gives a header as a string or as the list of its values. */
+    private static List<String> all(Object header) {
+        if (header == null) {
+            return List.of();
+        }
+        if (header instanceof Collection<?> c) {
+            return c.stream().map(String::valueOf).toList();
+        }
+        return List.of(String.valueOf(header));
+    }
+}

@@ -1,0 +1,216 @@
+package hukz.policy;
+
+import hukz.attempt.Attempt;
+import hukz.attempt.DeliveryTask;
+import hukz.ingest.WebhookDirectory;
+import hukz.policy.CircuitPolicy;
+import hukz.policy.FlowControl;
+import hukz.policy.InFlight;
+
+import hukz.store.AttemptRecord;
+import hukz.store.DeliveryStore;
+import hukz.store.FlowStore;
+import hukz.store.Webhook;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides which deliveries may be attempted now (SPEC §8): none of a webhook whose circuit is open, at most
+ * its {@code max_in_flight} at once on this instance, at most its {@code rate_limit} per second across all
+ * instances. The others are not queued here: they go back to the database as due (or due at their
+ * next rate-limit token), uncounted, and the retry poller takes them when the webhook has room again.
+ */
+public final class FlowControl {
+    private static final long OPEN_CIRCUITS_MAX_AGE_MILLIS = 250;
+    private static final long HOLD_MILLIS = 2000;
+    private final InFlight inFlight;
+    private final FlowStore flow;
+    private final DeliveryStore deliveries;
+    /** Webhooks with deliveries left due in the database for want of a slot: a freed slot is refilled at once. */
+    private final Set<Long> backlog = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Set<Long> openCircuits = Set.of();
+    private volatile long openCircuitsReadAt;
+    private final int circuitFailures;
+    /** Failed attempts in a row seen by this instance, per webhook. */
+    private final Map<Long, Integer> failuresInARow = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Webhooks held as if their circuit were open, until when: their failures reached circuit_failures here and
+     * the circuit in the database (written by the attempt recorder a moment later) is not read yet.
+     */
+    private final Map<Long, Long> heldUntil = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public FlowControl(InFlight inFlight, FlowStore flow, DeliveryStore deliveries, int circuitFailures) {
+        this.circuitFailures = circuitFailures;
+        this.inFlight = inFlight;
+        this.flow = flow;
+        this.deliveries = deliveries;
+    }
+
+    /** The deliveries (stored by ingest, or claimed by the retry poller) that go out now, in their order. */
+    public List<DeliveryTask> admit(List<DeliveryTask> tasks) {
+        if (tasks.isEmpty()) {
+            return tasks;
+        }
+        Set<Long> open = openCircuits();
+        Map<Long, List<DeliveryTask>> byWebhook = new LinkedHashMap<>();
+        List<DeliveryTask> admitted = new ArrayList<>(tasks.size());
+        for (DeliveryTask t : tasks) {
+            if (t.probe()) {
+                admitted.add(t);
+            } else {
+                byWebhook.computeIfAbsent(t.webhook().id(), k -> new ArrayList<>()).add(t);
+            }
+        }
+        List<Long> dueNow = new ArrayList<>();
+        List<Long> waiting = new ArrayList<>();
+        Map<Instant, List<Long>> dueLater = new LinkedHashMap<>();
+        for (List<DeliveryTask> group : byWebhook.values()) {
+            Webhook w = group.get(0).webhook();
+            List<Long> ids = group.stream().map(t -> t.delivery().id()).toList();
+            if (open.contains(w.id())) {
+                dueNow.addAll(ids);
+                continue;
+            }
+            int room = Math.min(group.size(), inFlight.free(w.id(), w.maxInFlight()));
+            int granted = room;
+            if (w.rateLimit() != null && room > 0) {
+                FlowStore.Grant grant = flow.takeRate(w.id(), w.rateLimit(), room);
+                granted = grant.granted();
+                dueLater.computeIfAbsent(grant.nextToken(), k -> new ArrayList<>()).addAll(ids.subList(granted, room));
+            }
+            int taken = inFlight.acquire(w.id(), w.maxInFlight(), ids.subList(0, granted));
+            admitted.addAll(group.subList(0, taken));
+            if (taken < granted || room < ids.size()) {
+                waiting.add(w.id());
+            }
+            dueNow.addAll(ids.subList(taken, granted));
+            dueNow.addAll(ids.subList(room, ids.size()));
+        }
+        deliveries.makeDue(dueNow, null);
+        dueLater.forEach((at, ids) -> deliveries.makeDue(ids, at));
+        // only now that they are due: a refill woken earlier would find nothing and end the backlog
+        backlog.addAll(waiting);
+        return admitted;
+    }
+
+    /**
+     * How many of each webhook's new deliveries could go now (its free slots; none while its circuit is open), so
+     * that ingest stores the others due, to wait in the database. Webhooks absent from the answer have room for all.
+     */
+    public Map<Long, Integer> room(Map<Long, Integer> newPerWebhook, WebhookDirectory directory) {
+        Set<Long> open = openCircuits();
+        Map<Long, Integer> room = new java.util.HashMap<>();
+        newPerWebhook.forEach((id, n) -> {
+            Webhook w = directory.enabled(id);
+            int free = w == null || open.contains(id) ? 0 : inFlight.free(id, w.maxInFlight());
+            if (free < n) {
+                room.put(id, free);
+            }
+        });
+        return room;
+    }
+
+    /** Ingest stored deliveries: webhooks with some stored waiting have a backlog, refilled as their slots free. */
+    public void stored(Map<Long, Integer> newPerWebhook, List<hukz.store.Delivery> leased) {
+        Map<Long, Integer> going = new java.util.HashMap<>();
+        leased.forEach(d -> going.merge(d.webhookId(), 1, Integer::sum));
+        newPerWebhook.forEach((id, n) -> {
+            if (going.getOrDefault(id, 0) < n) {
+                backlog.add(id);
+            }
+        });
+    }
+
+    /**
+     * The attempt is over: its webhook has a slot free again. True when deliveries of the webhook wait in the
+     * database for that slot, so the route wakes the refill.
+     */
+    public boolean release(AttemptRecord r) {
+        CircuitPolicy.Verdict verdict = CircuitPolicy.verdict(Attempt.outcomeOf(r));
+        if (verdict == CircuitPolicy.Verdict.FAILED) {
+            if (failuresInARow.merge(r.webhookId(), 1, Integer::sum) >= circuitFailures) {
+                heldUntil.put(r.webhookId(), System.currentTimeMillis() + HOLD_MILLIS);
+            }
+        } else if (verdict != CircuitPolicy.Verdict.NEUTRAL) {
+            failuresInARow.remove(r.webhookId());
+            heldUntil.remove(r.webhookId());
+        }
+        inFlight.release(r.webhookId(), r.deliveryId());
+        return backlog.contains(r.webhookId());
+    }
+
+    /** These webhooks may have due deliveries waiting for a slot: their next freed slot wakes the refill. */
+    public void waiting(java.util.Collection<Long> webhookIds) {
+        backlog.addAll(webhookIds);
+    }
+
+    /** Webhooks with deliveries waiting for a slot (a snapshot). */
+    public List<Long> backlogged() {
+        return List.copyOf(backlog);
+    }
+
+    /** The database had fewer of the webhook's deliveries due than it had slots: nothing waits for a slot now. */
+    public void drained(long webhookId) {
+        backlog.remove(webhookId);
+    }
+
+    /** Webhooks with every slot of this instance taken. */
+    public List<Long> full() {
+        return inFlight.full();
+    }
+
+    public int inFlight(long webhookId) {
+        return inFlight.of(webhookId);
+    }
+
+    public int inFlightTotal() {
+        return inFlight.total();
+    }
+
+    /** This instance saw the circuit open or close: act on it before the next read of the database. */
+    public void circuitChanged(long webhookId, boolean open) {
+        Set<Long> copy = new HashSet<>(openCircuits);
+        if (open) {
+            copy.add(webhookId);
+        } else {
+            copy.remove(webhookId);
+        }
+        openCircuits = Set.copyOf(copy);
+    }
+
+    /**
+     * Open or half-open circuits, as read from the database at most 250 ms ago (another instance may open one),
+     * and those this instance holds because it just saw the failure that opens them: no attempt slips out
+     * between that failure and its record.
+     */
+    public Set<Long> openCircuits() {
+        Set<Long> read = readOpenCircuits();
+        if (heldUntil.isEmpty()) {
+            return read;
+        }
+        long now = System.currentTimeMillis();
+        heldUntil.values().removeIf(until -> until < now);
+        Set<Long> all = new HashSet<>(read);
+        all.addAll(heldUntil.keySet());
+        return all;
+    }
+
+    private Set<Long> readOpenCircuits() {
+        long now = System.currentTimeMillis();
+        if (now - openCircuitsReadAt > OPEN_CIRCUITS_MAX_AGE_MILLIS) {
+            synchronized (this) {
+                if (now - openCircuitsReadAt > OPEN_CIRCUITS_MAX_AGE_MILLIS) {
+                    openCircuits = Set.copyOf(flow.notClosed());
+                    openCircuitsReadAt = now;
+                }
+            }
+        }
+        return openCircuits;
+    }
+}

@@ -1,0 +1,155 @@
+package hukz.retry;
+
+import hukz.attempt.Attempt;
+import hukz.attempt.DeliveryTask;
+import hukz.ingest.WebhookDirectory;
+import hukz.policy.FlowControl;
+import hukz.record.AttemptRecorder;
+import hukz.retry.RetryPoller;
+
+import hukz.health.OutageTracker;
+import hukz.store.Delivery;
+import hukz.store.DeliveryStore;
+import hukz.store.FlowStore;
+import hukz.store.WebhookStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.SedaEndpoint;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Takes due deliveries (retries, deliveries flow control left waiting, and any left pending by a crash or
+ * restart) from the database and leases them to this instance. Rows locked by another instance are skipped,
+ * so each is attempted once. Probes of open circuits are claimed here too, one per circuit across instances.
+ */
+public final class RetryPoller {
+    private final DeliveryStore deliveries;
+    private final WebhookStore webhooks;
+    private final FlowStore flow;
+    private final WebhookDirectory directory;
+    private final FlowControl flowControl;
+    private final Attempt attempt;
+    private final AttemptRecorder recorder;
+    private final Duration lease;
+    private final String queueUri;
+    private final OutageTracker database;
+
+    public RetryPoller(DeliveryStore deliveries, WebhookStore webhooks, FlowStore flow, WebhookDirectory directory,
+                       FlowControl flowControl, Attempt attempt, AttemptRecorder recorder, Duration lease, String queueUri,
+                       OutageTracker database) {
+        this.database = database;
+        this.queueUri = queueUri;
+        this.deliveries = deliveries;
+        this.webhooks = webhooks;
+        this.flow = flow;
+        this.directory = directory;
+        this.flowControl = flowControl;
+        this.attempt = attempt;
+        this.recorder = recorder;
+        this.lease = lease;
+    }
+
+    /**
+     * Due deliveries of enabled webhooks that flow control lets go now, as many as the delivery queue has room
+     * for; those of disabled or deleted webhooks fail here.
+     */
+    public List<DeliveryTask> claim(Exchange exchange) {
+        SedaEndpoint queue = exchange.getContext().getEndpoint(queueUri, SedaEndpoint.class);
+        try {
+            List<DeliveryTask> tasks = claim(queue.getSize() - queue.getCurrentQueueSize() - 100);
+            database.up();
+            return tasks;
+        } catch (RuntimeException e) {
+            // An outage is reported once by the tracker; the next tick tries again.
+            if (database.failed(e)) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    public List<DeliveryTask> claim(int room) {
+        if (room <= 0) {
+            return List.of();
+        }
+        List<DeliveryTask> tasks = new ArrayList<>(probes());
+        List<Long> full = flowControl.full();
+        java.util.Set<Long> leftBehind = new java.util.HashSet<>(full);
+        List<Delivery> claimed = deliveries.claimDue(Math.min(room, 500), lease, full, flowControl::inFlight, leftBehind);
+        // their next freed slot takes the next of their due deliveries at once (a refill that finds none ends it)
+        flowControl.waiting(leftBehind);
+        for (Delivery d : claimed) {
+            var webhook = directory.enabled(d.webhookId());
+            if (recorder.awaitsRecording(d.id())) {
+                // claimed again because its lease ran out while its outcome waited for the database: the outcome
+                // decides, and the renewed lease keeps it from being taken meanwhile
+                continue;
+            }
+            if (webhook != null) {
+                tasks.add(new DeliveryTask(d, webhook));
+            } else {
+                webhooks.findIncludingDeleted(d.webhookId()).ifPresent(w ->
+                        recorder.record(attempt.refusedFinally(new DeliveryTask(d, w), "webhook is disabled or deleted")));
+            }
+        }
+        return flowControl.admit(tasks);
+    }
+
+    /**
+     * A slot of a webhook with deliveries waiting for it was freed: takes the due deliveries of the backlogged
+     * webhooks, as many as they have free slots, at once rather than at the next poll. A webhook whose due
+     * deliveries all fit has no backlog any more.
+     */
+    public List<DeliveryTask> refill() {
+        List<Long> backlogged = flowControl.backlogged();
+        if (backlogged.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<Long, Integer> slots = new java.util.HashMap<>();
+        for (long webhookId : backlogged) {
+            var webhook = directory.enabled(webhookId);
+            int free = webhook == null ? 0 : webhook.maxInFlight() - flowControl.inFlight(webhookId);
+            if (webhook == null) {
+                flowControl.drained(webhookId);
+            } else if (free > 0) {
+                slots.put(webhookId, free);
+            }
+        }
+        List<Delivery> claimed = deliveries.claimDueOf(slots, lease);
+        java.util.Map<Long, Integer> got = new java.util.HashMap<>();
+        List<DeliveryTask> tasks = new ArrayList<>();
+        for (Delivery d : claimed) {
+            got.merge(d.webhookId(), 1, Integer::sum);
+            var webhook = directory.enabled(d.webhookId());
+            if (webhook != null) {
+                tasks.add(new DeliveryTask(d, webhook));
+            } else {
+                webhooks.findIncludingDeleted(d.webhookId()).ifPresent(w ->
+                        recorder.record(attempt.refusedFinally(new DeliveryTask(d, w), "webhook is disabled or deleted")));
+            }
+        }
+        slots.forEach((webhookId, free) -> {
+            if (got.getOrDefault(webhookId, 0) < free) {
+                flowControl.drained(webhookId);
+            }
+        });
+        return flowControl.admit(tasks);
+    }
+
+    /** One delivery for each open circuit whose cool-down is over and that this instance claimed the probe of. */
+    private List<DeliveryTask> probes() {
+        List<DeliveryTask> probes = new ArrayList<>();
+        for (long webhookId : flow.claimProbes(lease)) {
+            var webhook = directory.enabled(webhookId);
+            var delivery = webhook == null ? java.util.Optional.<Delivery>empty() : deliveries.claimProbe(webhookId, lease);
+            if (delivery.isPresent()) {
+                probes.add(new DeliveryTask(delivery.get(), webhook, true));
+            } else {
+                flow.releaseProbe(webhookId);
+            }
+        }
+        return probes;
+    }
+}
