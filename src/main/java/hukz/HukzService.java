@@ -62,6 +62,7 @@ public final class HukzService {
         p.put("hukz.retry.poll-millis", String.valueOf(pollMillis(config)));
         p.put("hukz.nats.core", String.valueOf(config.natsStream().isEmpty()));
         p.put("hukz.nats.jetstream", String.valueOf(!config.natsStream().isEmpty()));
+        p.put("hukz.ingest.buffer", String.valueOf(config.ingestBuffer()));
         return p;
     }
 

@@ -1,9 +1,8 @@
 package hukz.config;
 
-import hukz.config.DispatchLifecycle;
 import hukz.ingest.CoreNatsConsumption;
-import hukz.ingest.IngestQueue;
-import hukz.ingest.JetStreamIngest;
+import hukz.ingest.IngestBuffer;
+import hukz.ingest.IngestFailures;
 import hukz.record.AttemptRecorder;
 
 import org.apache.camel.CamelContext;
@@ -15,21 +14,27 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts and stops the queues around the routes. On stop: unsubscribe from NATS first (so the queue group
- * hands new messages to other instances), store what was taken while the routes still run, and once the
- * delivery routes have finished their attempts, commit the last attempt records.
+ * Starts and stops the dispatch around the routes. On stop: stop taking messages from NATS first (so the queue
+ * group hands new messages to other instances), then let the {@code ingest} route store what was taken (it drains
+ * {@code seda:ingest}) while the other routes still run, and once the delivery routes have finished their attempts,
+ * commit the last attempt records.
  */
 public final class DispatchLifecycle extends EventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchLifecycle.class);
     public static final String CORE_NATS_ROUTE = "ingest-nats";
-    private final IngestQueue ingestQueue;
-    private final JetStreamIngest jetStream;
+    public static final String JETSTREAM_ROUTE = "ingest-jetstream";
+    public static final String INGEST_ROUTE = "ingest";
+    /** How long the ingest route may take to store what was taken; the rest of the shutdown has its own budget. */
+    private static final int STORE_TAKEN_SECONDS = 15;
+    private final IngestBuffer ingestBuffer;
+    private final IngestFailures ingestFailures;
     private final AttemptRecorder recorder;
     private final CoreNatsConsumption coreNats;
 
-    public DispatchLifecycle(IngestQueue ingestQueue, JetStreamIngest jetStream, AttemptRecorder recorder, CoreNatsConsumption coreNats) {
-        this.ingestQueue = ingestQueue;
-        this.jetStream = jetStream;
+    public DispatchLifecycle(IngestBuffer ingestBuffer, IngestFailures ingestFailures, AttemptRecorder recorder,
+                             CoreNatsConsumption coreNats) {
+        this.ingestBuffer = ingestBuffer;
+        this.ingestFailures = ingestFailures;
         this.recorder = recorder;
         this.coreNats = coreNats;
     }
@@ -45,17 +50,23 @@ public final class DispatchLifecycle extends EventNotifierSupport {
     public void notify(CamelEvent event) throws Exception {
         CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
         if (event instanceof CamelEvent.CamelContextStartedEvent) {
-            ingestQueue.start(context);
+            ingestBuffer.start(context);
             coreNats.start(context);
         } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-            if (context.getRoute(CORE_NATS_ROUTE) != null && context.getRouteController().getRouteStatus(CORE_NATS_ROUTE).isStarted()) {
-                context.getRouteController().stopRoute(CORE_NATS_ROUTE, 5, TimeUnit.SECONDS);
-            }
-            jetStream.stop();
-            ingestQueue.close();
+            stop(context, CORE_NATS_ROUTE, 5);
+            stop(context, JETSTREAM_ROUTE, 5);
+            ingestFailures.closing();
+            stop(context, INGEST_ROUTE, STORE_TAKEN_SECONDS);
+            ingestFailures.stopped();
             LOG.info("stopped taking messages; attempts in flight finish before shutdown");
         } else {
             recorder.close();
+        }
+    }
+
+    private static void stop(CamelContext context, String routeId, int seconds) throws Exception {
+        if (context.getRoute(routeId) != null && context.getRouteController().getRouteStatus(routeId).isStarted()) {
+            context.getRouteController().stopRoute(routeId, seconds, TimeUnit.SECONDS);
         }
     }
 }

@@ -26,7 +26,8 @@ import hukz.policy.OperatorEvents;
 import hukz.health.DispatchMetrics;
 import hukz.config.DispatchLifecycle;
 import hukz.ingest.Ingest;
-import hukz.ingest.IngestQueue;
+import hukz.ingest.IngestBuffer;
+import hukz.ingest.IngestFailures;
 import hukz.ingest.JetStreamIngest;
 import hukz.ingest.NatsInboundHeaders;
 import hukz.retry.RetryPoller;
@@ -55,6 +56,8 @@ import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventN
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.Main;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -126,7 +129,7 @@ public final class HukzBeans {
         main.bind("deliveryHttp", http);
         main.afterStop(http::close);
         main.bind("flowControl", flowControl);
-        main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl));
+        main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl, database));
         main.bind("attempt", attempt);
         main.bind("attemptRecorder", recorder);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
@@ -147,14 +150,21 @@ public final class HukzBeans {
         natsComponent.setHeaderFilterStrategy(new NatsInboundHeaders());
         main.bind("nats", natsComponent);
         main.bind("retention", new Retention(deliveries, config.logRetentionDays(), database));
-        IngestQueue ingestQueue = new IngestQueue(config.ingestBuffer(), metrics, database);
-        Gauge.builder("hukz_ingest_buffered_messages", ingestQueue, IngestQueue::buffered)
+        IngestBuffer ingestBuffer = new IngestBuffer(config.ingestBuffer(), metrics, database);
+        Gauge.builder("hukz_ingest_buffered_messages", ingestBuffer, IngestBuffer::buffered)
                 .description("messages taken from NATS and not yet stored").register(registry);
-        database.countWaitingWith(ingestQueue::buffered);
-        main.bind("ingestQueue", ingestQueue);
+        database.countWaitingWith(ingestBuffer::buffered);
+        main.bind("ingestBuffer", ingestBuffer);
+        IngestFailures ingestFailures = new IngestFailures(database, ingestBuffer);
+        main.bind("ingestFailures", ingestFailures);
+        // The ingest route's batches: the bodies of the messages gathered, stored on the route's own consumer
+        // thread (a same-thread executor instead of the aggregator's own thread), so the batch being stored holds
+        // back the next and seda:ingest stays the one bounded buffer.
+        main.bind("ingestBatch", new GroupedBodyAggregationStrategy());
+        main.bind("ingestThread", new SynchronousExecutorService());
         // Bound in either mode; its route only starts when nats_stream is set.
         JetStreamIngest jetStream = new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(),
-                lease(config), ingestQueue, database, metrics);
+                lease(config), ingestBuffer, database, metrics);
         main.bind("jetStreamIngest", jetStream);
         CoreNatsConsumption coreNats = new CoreNatsConsumption(nats);
         Consumption consumption = config.natsStream().isEmpty() ? coreNats : jetStream;
@@ -162,7 +172,7 @@ public final class HukzBeans {
         Gauge.builder("hukz_consumer_active", readiness, r -> r.natsProblem() == null ? 1 : 0)
                 .description("1 while the NATS subscription or JetStream durable consumer is taking messages").register(registry);
         main.bind("serviceApi", new ServiceApi(readiness, registry, requests));
-        main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder, coreNats));
+        main.bind("dispatchLifecycle", new DispatchLifecycle(ingestBuffer, ingestFailures, recorder, coreNats));
     }
 
     /** A gauge that reads the database: nothing (NaN) while it is unreachable, rather than a wait per scrape. */

@@ -2,24 +2,19 @@ package hukz.ingest;
 
 import hukz.attempt.DeliveryTask;
 import hukz.health.DispatchMetrics;
-import hukz.ingest.Envelope;
-import hukz.ingest.IncomingMessage;
-import hukz.ingest.Ingest;
-import hukz.ingest.WebhookDirectory;
+import hukz.health.OutageTracker;
 import hukz.policy.FlowControl;
 
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
 import hukz.store.NewMessage;
 import hukz.store.Webhook;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,13 +37,16 @@ public final class Ingest {
     private final Duration lease;
     private final DispatchMetrics metrics;
     private final FlowControl flowControl;
+    private final OutageTracker database;
 
-    public Ingest(WebhookDirectory directory, DeliveryStore deliveries, Duration lease, DispatchMetrics metrics, FlowControl flowControl) {
+    public Ingest(WebhookDirectory directory, DeliveryStore deliveries, Duration lease, DispatchMetrics metrics, FlowControl flowControl,
+                  OutageTracker database) {
         this.directory = directory;
         this.flowControl = flowControl;
         this.deliveries = deliveries;
         this.lease = lease;
         this.metrics = metrics;
+        this.database = database;
     }
 
     /** Subjects hukz never consumes: replies and the server's own. */
@@ -74,11 +72,20 @@ public final class Ingest {
     }
 
     /**
-     * Stores the deliveries of a batch of messages in one transaction and returns those flow control may let go
-     * now with their webhooks, ready to attempt (the others wait in the database, due). Messages that are skipped (ignored subject, too big, malformed headers, seen before)
-     * produce nothing.
+     * Stores the deliveries of a batch of messages in one transaction and returns them with their webhooks, ready
+     * for flow control to admit. Messages that are skipped (ignored subject, too big, malformed headers, no
+     * webhook) produce nothing. Once the transaction is committed every message of the batch is done with: its
+     * {@code onStored} runs (JetStream acks there).
      */
     public List<DeliveryTask> store(List<IncomingMessage> batch) {
+        List<DeliveryTask> tasks = storeDeliveries(batch);
+        for (IncomingMessage m : batch) {
+            m.onStored().run();
+        }
+        return tasks;
+    }
+
+    private List<DeliveryTask> storeDeliveries(List<IncomingMessage> batch) {
         Instant now = Instant.now();
         List<NewMessage> messages = new ArrayList<>(batch.size());
         for (IncomingMessage m : batch) {
@@ -97,6 +104,7 @@ public final class Ingest {
         int created = perWebhook.values().stream().mapToInt(Integer::intValue).sum();
         // deliveries that flow control would hold back anyway are stored due, to wait in the database
         List<Delivery> stored = deliveries.storeMessages(messages, now.plus(lease), flowControl.room(perWebhook, directory));
+        database.up();
         flowControl.stored(perWebhook, stored);
         metrics.deliveriesCreated(created);
         Map<Long, Webhook> byId = new HashMap<>();
@@ -143,28 +151,5 @@ public final class Ingest {
         }
         String messageId = givenId == null ? "msg_" + UUID.randomUUID() : givenId;
         return new NewMessage(messageId, givenId != null, subject, Envelope.build(messageId, subject, data, now), webhooks);
-    }
-
-    /** The message as NATS gave it to the route (camel-nats headers). */
-    public static IncomingMessage fromExchange(Exchange exchange) {
-        byte[] data = exchange.getMessage().getBody(byte[].class);
-        return IncomingMessage.of(exchange.getMessage().getHeader("CamelNatsSubject", String.class), data == null ? new byte[0] : data,
-                single(exchange.getMessage().getHeader(MSG_ID_HEADER)), all(exchange.getMessage().getHeader(TAG_HEADER)));
-    }
-
-    private static String single(Object header) {
-        List<String> values = all(header);
-        return values.isEmpty() ? null : values.get(0);
-    }
-
-    /** camel-nats gives a header as a string or as the list of its values. */
-    private static List<String> all(Object header) {
-        if (header == null) {
-            return List.of();
-        }
-        if (header instanceof Collection<?> c) {
-            return c.stream().map(String::valueOf).toList();
-        }
-        return List.of(String.valueOf(header));
     }
 }

@@ -1,14 +1,9 @@
 package hukz.ingest;
 
-import hukz.health.DispatchMetrics;
-import hukz.ingest.IncomingMessage;
-import hukz.ingest.Ingest;
-import hukz.ingest.IngestQueue;
-import hukz.ingest.JetStreamIngest;
-
 import hukz.health.Consumption;
-import hukz.health.Outages;
+import hukz.health.DispatchMetrics;
 import hukz.health.OutageTracker;
+import hukz.health.Outages;
 import io.nats.client.Connection;
 import io.nats.client.ConsumerContext;
 import io.nats.client.FetchConsumeOptions;
@@ -19,25 +14,28 @@ import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.impl.Headers;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * With {@code nats_stream} set, messages come from a durable JetStream consumer instead of core NATS, so
- * what is published while hukz is down waits in the stream. Each message joins the same ingest queue as
- * core NATS messages and is acked only once its batch is stored.
+ * what is published while hukz is down waits in the stream. The {@code ingest-jetstream} route pulls through
+ * {@link #pull} and hands each message to {@code seda:ingest}, the queue core NATS messages join too; each is
+ * acked only once its batch is stored.
  * <p>
- * One thread pulls, only as many messages as the ingest queue has room for, and none while the database is
+ * A pull asks for only as many messages as {@code seda:ingest} has room for, and none while the database is
  * unreachable: the stream keeps them meanwhile. Messages already taken are kept from redelivery by marking
- * them in progress. The thread also checks that the durable consumer still exists; when it is gone (deleted
+ * them in progress. Each pull also checks that the durable consumer still exists; when it is gone (deleted
  * by an operator, a stream re-created) it is made again with the same name and settings, starting after the
  * last message hukz stored, and readiness answers 503 until then. (camel-nats 4.17's JetStream consumer
  * acks before the route runs and cannot do any of this, hence jnats here.)
@@ -52,13 +50,15 @@ public final class JetStreamIngest implements Consumption {
     /** Unanswered JetStream requests in a row, on a connection that says it is connected, before reconnecting. */
     private static final int UNANSWERED_BEFORE_RECONNECT = 2;
     private static final long RECONNECT_SPACING_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** After a lost consumer, how long to wait before making it again. */
+    private static final long REBIND_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Connection connection;
     private final String stream;
     private final String durable;
     private final String subject;
     private final Duration ackWait;
-    private final IngestQueue ingestQueue;
+    private final IngestBuffer buffer;
     private final OutageTracker database;
     private final DispatchMetrics metrics;
     /** Messages taken and not yet stored, by stream sequence: kept in progress, and where to resume from. */
@@ -66,103 +66,154 @@ public final class JetStreamIngest implements Consumption {
     private volatile long lastStored;
     private volatile String problem = "starting";
     private volatile long lastPullNanos = System.nanoTime();
-    private volatile boolean running;
+    // The rest is only used by the route's one thread.
+    private ConsumerContext consumer;
+    private boolean everBound;
+    private long lastCheck;
+    private long lastTouch = System.nanoTime();
+    private long rebindAt = System.nanoTime();
     private boolean lossReported;
     private int unanswered;
     private long lastForcedReconnect = System.nanoTime() - RECONNECT_SPACING_NANOS;
-    private Thread puller;
 
     public JetStreamIngest(Connection connection, String stream, String durable, String subject, Duration ackWait,
-                           IngestQueue ingestQueue, OutageTracker database, DispatchMetrics metrics) {
+                           IngestBuffer buffer, OutageTracker database, DispatchMetrics metrics) {
         this.connection = connection;
         this.stream = stream;
         this.durable = durable;
         this.subject = subject;
         this.ackWait = ackWait;
-        this.ingestQueue = ingestQueue;
+        this.buffer = buffer;
         this.database = database;
         this.metrics = metrics;
-    }
-
-    /** Called by its route once the routes are up. */
-    public synchronized void begin(Exchange exchange) {
-        ingestQueue.start(exchange.getContext());
-        if (puller == null) {
-            running = true;
-            puller = new Thread(this::pull, "hukz-jetstream");
-            puller.setDaemon(true);
-            puller.start();
-        }
     }
 
     @Override
     public String problem() {
         String p = problem;
-        if (p == null && running && System.nanoTime() - lastPullNanos > STALL_NANOS) {
+        if (p == null && System.nanoTime() - lastPullNanos > STALL_NANOS) {
             return "durable consumer " + durable + " is not being pulled";
         }
         return p;
     }
 
-    private void pull() {
-        ConsumerContext consumer = null;
-        boolean everBound = false;
-        long lastCheck = 0;
-        long lastTouch = System.nanoTime();
-        while (running) {
-            lastPullNanos = System.nanoTime();
-            try {
-                if (consumer == null) {
-                    consumer = bind(everBound);
-                    everBound = true;
-                    unanswered = 0;
-                    lastCheck = System.nanoTime();
-                    problem = null;
+    /**
+     * One pull, from the {@code ingest-jetstream} route: the messages of one pull request, handed over as they
+     * arrive (the route splits them into {@code seda:ingest}), at most as many as fit there now. Null when no pull
+     * was made: no room, the database away (the stream keeps the messages; taking more would only let them time
+     * out in memory), or no consumer yet; the route then waits before the next one. On the way the durable
+     * consumer is made or checked, and the messages taken are kept in progress.
+     */
+    public Iterator<IncomingMessage> pull() {
+        lastPullNanos = System.nanoTime();
+        try {
+            if (consumer == null) {
+                if (System.nanoTime() - rebindAt < 0) {
+                    return null;
                 }
-                if (System.nanoTime() - lastTouch > ackWait.toNanos() / 3) {
-                    keepTakenInProgress();
-                    lastTouch = System.nanoTime();
-                }
-                if (System.nanoTime() - lastCheck > CHECK_NANOS) {
-                    consumer.getConsumerInfo();
-                    lastCheck = System.nanoTime();
-                    unanswered = 0;
-                }
-                int room = Math.min(MAX_PULL, ingestQueue.room());
-                if (database.isDown() || room <= 0) {
-                    // The stream keeps the messages; taking more now would only let them time out in memory.
-                    pause(200);
-                    continue;
-                }
-                fetch(consumer, room);
+                consumer = bind(everBound);
+                everBound = true;
                 unanswered = 0;
-            } catch (JetStreamApiException e) {
-                consumer = null;
-                lost(e.getApiErrorCode() == CONSUMER_NOT_FOUND ? "durable consumer " + durable + " not found"
-                        : e.getApiErrorCode() == STREAM_NOT_FOUND ? "stream " + stream + " not found"
-                        : "JetStream answered: " + e.getErrorDescription());
-            } catch (InterruptedException e) {
-                // jnats interrupts a wait on a subscription it closes (a reconnect): only stop() ends this loop.
-                Thread.interrupted();
-                consumer = null;
-                lost("pull interrupted");
-            } catch (RuntimeException | Error e) {
-                if (!Outages.isOutage(e)) {
-                    LOG.error("pulling from JetStream stream {} failed; trying again", stream, e);
-                }
-                consumer = null;
-                lost("pull failed (" + Outages.describe(e) + ")");
-            } catch (Exception e) {
-                // No answer (NATS unreachable) or a pull the server ended (consumer deleted): check it again.
-                consumer = null;
-                if (connection.getStatus() != Connection.Status.CONNECTED) {
-                    lost("NATS " + String.valueOf(connection.getStatus()).toLowerCase());
-                } else {
-                    lost("durable consumer " + durable + " is not answering (" + Outages.describe(e) + ")");
-                    if (e instanceof TimeoutException || e instanceof IOException) {
-                        unansweredWhileConnected();
+                lastCheck = System.nanoTime();
+                problem = null;
+            }
+            if (System.nanoTime() - lastTouch > ackWait.toNanos() / 3) {
+                keepTakenInProgress();
+                lastTouch = System.nanoTime();
+            }
+            if (System.nanoTime() - lastCheck > CHECK_NANOS) {
+                consumer.getConsumerInfo();
+                lastCheck = System.nanoTime();
+                unanswered = 0;
+            }
+            int room = Math.min(MAX_PULL, buffer.room());
+            if (database.isDown() || room <= 0) {
+                return null;
+            }
+            return new Pull(consumer.fetch(FetchConsumeOptions.builder().maxMessages(room).expiresIn(1000).build()));
+        } catch (Exception | Error e) {
+            pullFailed(e);
+            return null;
+        }
+    }
+
+    /** The messages of one fetch, as the server sends them; a failure ends it and is handled as any pull failure. */
+    private final class Pull implements Iterator<IncomingMessage>, Closeable {
+        private final FetchConsumer fetch;
+        private IncomingMessage next;
+        private boolean done;
+
+        Pull(FetchConsumer fetch) {
+            this.fetch = fetch;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !done) {
+                try {
+                    Message message = fetch.nextMessage();
+                    lastPullNanos = System.nanoTime();
+                    if (message == null) {
+                        unanswered = 0;
+                        close();
+                    } else {
+                        next = handle(message);
                     }
+                } catch (Exception | Error e) {
+                    close();
+                    pullFailed(e);
                 }
+            }
+            return next != null;
+        }
+
+        @Override
+        public IncomingMessage next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            IncomingMessage m = next;
+            next = null;
+            return m;
+        }
+
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                try {
+                    fetch.close();
+                } catch (Exception e) {
+                    // the fetch is over either way; a failure to end it cleanly leaves nothing to undo
+                    LOG.debug("closing a JetStream fetch: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /** A pull that failed: the consumer is checked (and made again when it is gone) after a pause. */
+    private void pullFailed(Throwable e) {
+        consumer = null;
+        if (e instanceof JetStreamApiException api) {
+            lost(api.getApiErrorCode() == CONSUMER_NOT_FOUND ? "durable consumer " + durable + " not found"
+                    : api.getApiErrorCode() == STREAM_NOT_FOUND ? "stream " + stream + " not found"
+                    : "JetStream answered: " + api.getErrorDescription());
+        } else if (e instanceof InterruptedException) {
+            // jnats interrupts a wait on a subscription it closes (a reconnect): the route pulls again, not interrupted.
+            Thread.interrupted();
+            lost("pull interrupted");
+        } else if (e instanceof RuntimeException || e instanceof Error) {
+            if (!Outages.isOutage(e)) {
+                LOG.error("pulling from JetStream stream {} failed; trying again", stream, e);
+            }
+            lost("pull failed (" + Outages.describe(e) + ")");
+        } else if (connection.getStatus() != Connection.Status.CONNECTED) {
+            // No answer (NATS unreachable) or a pull the server ended (consumer deleted): check it again.
+            lost("NATS " + String.valueOf(connection.getStatus()).toLowerCase());
+        } else {
+            lost("durable consumer " + durable + " is not answering (" + Outages.describe(e) + ")");
+            if (e instanceof TimeoutException || e instanceof IOException) {
+                unansweredWhileConnected();
             }
         }
     }
@@ -188,7 +239,7 @@ public final class JetStreamIngest implements Consumption {
         } catch (IOException e) {
             LOG.warn("reconnecting to NATS failed ({}); jnats goes on trying", Outages.describe(e));
         } catch (InterruptedException e) {
-            // as in pull(): only stop() ends the loop
+            // as for a pull: the route goes on pulling, its thread not left interrupted
             Thread.interrupted();
         }
     }
@@ -200,7 +251,7 @@ public final class JetStreamIngest implements Consumption {
             LOG.warn("not consuming JetStream stream {}: {}; trying to remake the consumer", stream, why);
         }
         problem = why;
-        pause(1000);
+        rebindAt = System.nanoTime() + REBIND_PAUSE_NANOS;
     }
 
     /**
@@ -257,25 +308,14 @@ public final class JetStreamIngest implements Consumption {
         return lastStored == 0 ? 0 : lastStored + 1;
     }
 
-    private void fetch(ConsumerContext consumer, int max) throws Exception {
-        FetchConsumeOptions options = FetchConsumeOptions.builder().maxMessages(max).expiresIn(1000).build();
-        try (FetchConsumer fetch = consumer.fetch(options)) {
-            Message message;
-            while ((message = fetch.nextMessage()) != null) {
-                handle(message);
-                lastPullNanos = System.nanoTime();
-            }
-        }
-    }
-
-    private void handle(Message message) {
+    /** The message to store, or null for a redelivery of one still waiting here (acked through the newest). */
+    private IncomingMessage handle(Message message) {
         long sequence = message.metaData().streamSequence();
         if (message.metaData().deliveredCount() > 1) {
             metrics.messageRedelivered();
         }
-        // A redelivery of a message still waiting here: ack it through the newest delivery, store it once.
         if (taken.put(sequence, message) != null) {
-            return;
+            return null;
         }
         String id = null;
         List<String> tags = List.of();
@@ -286,7 +326,7 @@ public final class JetStreamIngest implements Consumption {
             List<String> tagValues = headers.get(Ingest.TAG_HEADER);
             tags = tagValues == null ? List.of() : List.copyOf(tagValues);
         }
-        ingestQueue.put(new IncomingMessage(message.getSubject(), message.getData(), id, tags,
+        return buffer.taken(new IncomingMessage(message.getSubject(), message.getData(), id, tags,
                 () -> stored(sequence, message), () -> failed(sequence, message)));
     }
 
@@ -310,31 +350,6 @@ public final class JetStreamIngest implements Consumption {
         }
         for (Message m : taken.values()) {
             m.inProgress();
-        }
-    }
-
-    private void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            // as above: stop() ends the loop, not an interrupt
-            Thread.interrupted();
-        }
-    }
-
-    /** Stops taking messages; those not yet acked are redelivered to whichever instance asks next. */
-    public void stop() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = puller;
-        }
-        if (t != null) {
-            try {
-                t.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

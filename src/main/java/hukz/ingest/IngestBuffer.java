@@ -1,0 +1,166 @@
+package hukz.ingest;
+
+import hukz.health.DispatchMetrics;
+import hukz.health.OutageTracker;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.SedaComponent;
+import org.apache.camel.component.seda.QueueReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The messages between NATS and the database, as hukz accounts for them. They wait in Camel's {@code seda:ingest}
+ * queue (sized {@code ingest_buffer}) and then in the batch the {@code ingest} route is storing; this class counts
+ * them from the moment they are taken until they are stored or given up (the {@code hukz_ingest_buffered_messages}
+ * gauge), counts and reports the core NATS messages a full queue drops, tells the route when nothing more is
+ * waiting (a batch is complete), and tells JetStream how many more it may pull.
+ */
+public final class IngestBuffer {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestBuffer.class);
+    /** The queue's name in {@code seda:ingest}. */
+    public static final String QUEUE = "ingest";
+    private static final long DROP_REPORT_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final int capacity;
+    private final DispatchMetrics metrics;
+    private final OutageTracker database;
+    private final AtomicLong buffered = new AtomicLong();
+    private final AtomicLong droppedSinceReport = new AtomicLong();
+    private final long neverReported = System.nanoTime() - DROP_REPORT_NANOS;
+    private volatile long lastDropReport = neverReported;
+    private volatile SedaComponent seda;
+
+    public IngestBuffer(int capacity, DispatchMetrics metrics, OutageTracker database) {
+        this.capacity = capacity;
+        this.metrics = metrics;
+        this.database = database;
+    }
+
+    /** Once the routes are up (from the lifecycle); the queue itself is looked up on each use (route reload). */
+    public void start(CamelContext context) {
+        seda = context.getComponent("seda", SedaComponent.class);
+    }
+
+    /**
+     * The thin adapter of the core NATS route: the message as a plain value, counted as taken, or null for a
+     * subject hukz never consumes (replies, the server's own {@code $JS.API} acks: they would only take room).
+     */
+    public IncomingMessage take(Exchange exchange) {
+        IncomingMessage message = fromExchange(exchange);
+        if (!Ingest.isConsumable(message.subject())) {
+            return null;
+        }
+        if (database.isDown() && room() > 0) {
+            database.messagesWaiting(1);
+        }
+        return taken(message);
+    }
+
+    /** Counts a message as taken until it is stored or given up (its callbacks say which). */
+    public IncomingMessage taken(IncomingMessage m) {
+        buffered.incrementAndGet();
+        return new IncomingMessage(m.subject(), m.data(), m.natsMessageId(), m.tagHeaders(),
+                () -> {
+                    buffered.decrementAndGet();
+                    m.onStored().run();
+                },
+                () -> {
+                    buffered.decrementAndGet();
+                    m.onFailed().run();
+                });
+    }
+
+    /**
+     * A full queue refused a core NATS message: it is dropped, as NATS itself would drop it for a slow consumer;
+     * counted in {@code hukz_messages_dropped_total}, reported at most once a minute.
+     */
+    public void dropped() {
+        buffered.decrementAndGet();
+        metrics.messageDropped();
+        droppedSinceReport.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - lastDropReport >= DROP_REPORT_NANOS) {
+            synchronized (this) {
+                if (now - lastDropReport >= DROP_REPORT_NANOS) {
+                    boolean first = lastDropReport == neverReported;
+                    lastDropReport = now;
+                    long dropped = droppedSinceReport.getAndSet(0);
+                    LOG.warn("ingest buffer full ({} messages waiting{}): {}; counted in hukz_messages_dropped_total, "
+                                    + "reported here at most once a minute; ingest_buffer sets the size", capacity,
+                            database.isDown() ? " for the database" : "",
+                            first ? "dropping the messages that do not fit" : "dropped " + dropped + " message(s) since the last report");
+                }
+            }
+        }
+    }
+
+    /** The batch being gathered is complete: nothing more is waiting in the queue. */
+    public boolean drained() {
+        BlockingQueue<Exchange> queue = queue();
+        return queue == null || queue.isEmpty();
+    }
+
+    /** How many more messages fit in the queue without waiting. */
+    public int room() {
+        BlockingQueue<Exchange> queue = queue();
+        return queue == null ? 0 : queue.remainingCapacity();
+    }
+
+    /** Messages taken and not yet stored: those in the queue and those in the batch being stored. */
+    public long buffered() {
+        return Math.max(0, buffered.get());
+    }
+
+    /** Takes every message still in the queue out of it, for a shutdown that cannot store them. */
+    List<IncomingMessage> abandon() {
+        BlockingQueue<Exchange> queue = queue();
+        List<Exchange> left = new ArrayList<>();
+        if (queue != null) {
+            queue.drainTo(left);
+        }
+        List<IncomingMessage> messages = new ArrayList<>(left.size());
+        for (Exchange e : left) {
+            if (e.getMessage().getBody() instanceof IncomingMessage m) {
+                messages.add(m);
+            }
+        }
+        return messages;
+    }
+
+    /** The message as camel-nats gave it to the route (only the headers hukz reads pass its header filter). */
+    private static IncomingMessage fromExchange(Exchange exchange) {
+        byte[] data = exchange.getMessage().getBody(byte[].class);
+        return IncomingMessage.of(exchange.getMessage().getHeader("CamelNatsSubject", String.class), data == null ? new byte[0] : data,
+                single(exchange.getMessage().getHeader(Ingest.MSG_ID_HEADER)), all(exchange.getMessage().getHeader(Ingest.TAG_HEADER)));
+    }
+
+    private static String single(Object header) {
+        List<String> values = all(header);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    /** camel-nats gives a header as a string or as the list of its values. */
+    private static List<String> all(Object header) {
+        if (header == null) {
+            return List.of();
+        }
+        if (header instanceof Collection<?> c) {
+            return c.stream().map(String::valueOf).toList();
+        }
+        return List.of(String.valueOf(header));
+    }
+
+    private BlockingQueue<Exchange> queue() {
+        SedaComponent s = seda;
+        QueueReference ref = s == null ? null : s.getQueueReference(QUEUE);
+        return ref == null ? null : ref.getQueue();
+    }
+}
