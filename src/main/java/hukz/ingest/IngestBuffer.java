@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class IngestBuffer {
     private static final Logger LOG = LoggerFactory.getLogger(IngestBuffer.class);
-    /** The queue's name in {@code seda:ingest}. */
-    public static final String QUEUE = "ingest";
+    /** How the seda component knows the queue of {@code seda:ingest} (its endpoint URI without parameters). */
+    static final String QUEUE_KEY = "seda://ingest";
     private static final long DROP_REPORT_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int capacity;
@@ -160,7 +160,7 @@ public final class IngestBuffer {
 
     private BlockingQueue<Exchange> queue() {
         SedaComponent s = seda;
-        QueueReference ref = s == null ? null : s.getQueueReference(QUEUE);
+        QueueReference ref = s == null ? null : s.getQueueReference(QUEUE_KEY);
         return ref == null ? null : ref.getQueue();
     }
 }
