@@ -50,7 +50,7 @@ public final class DispatchLifecycle extends EventNotifierSupport {
     public void notify(CamelEvent event) throws Exception {
         CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
         if (event instanceof CamelEvent.CamelContextStartedEvent) {
-            ingestBuffer.start(context);
+            ingestBuffer.setCamelContext(context);
             coreNats.start(context);
         } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
             stop(context, CORE_NATS_ROUTE, 5);

@@ -3,6 +3,7 @@ package hukz.ingest;
 import hukz.health.DispatchMetrics;
 import hukz.health.OutageTracker;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.component.seda.QueueReference;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * gauge), counts and reports the core NATS messages a full queue drops, tells the route when nothing more is
  * waiting (a batch is complete), and tells JetStream how many more it may pull.
  */
-public final class IngestBuffer {
+public final class IngestBuffer implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(IngestBuffer.class);
     /** How the seda component knows the queue of {@code seda:ingest} (its endpoint URI without parameters). */
     static final String QUEUE_KEY = "seda://ingest";
@@ -36,6 +37,7 @@ public final class IngestBuffer {
     private final AtomicLong droppedSinceReport = new AtomicLong();
     private final long neverReported = System.nanoTime() - DROP_REPORT_NANOS;
     private volatile long lastDropReport = neverReported;
+    private volatile CamelContext context;
     private volatile SedaComponent seda;
 
     public IngestBuffer(int capacity, DispatchMetrics metrics, OutageTracker database) {
@@ -44,9 +46,18 @@ public final class IngestBuffer {
         this.database = database;
     }
 
-    /** Once the routes are up (from the lifecycle); the queue itself is looked up on each use (route reload). */
-    public void start(CamelContext context) {
-        seda = context.getComponent("seda", SedaComponent.class);
+    /**
+     * Set by the registry the bean is bound in, and by the lifecycle once the routes are up. The queue itself is
+     * looked up on each use: a route reload may make it again.
+     */
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
     }
 
     /**
@@ -160,6 +171,10 @@ public final class IngestBuffer {
 
     private BlockingQueue<Exchange> queue() {
         SedaComponent s = seda;
+        if (s == null && context != null) {
+            s = context.getComponent("seda", SedaComponent.class);
+            seda = s;
+        }
         QueueReference ref = s == null ? null : s.getQueueReference(QUEUE_KEY);
         return ref == null ? null : ref.getQueue();
     }

@@ -1,15 +1,20 @@
 package hukz.durability;
 
+import hukz.support.Api;
 import hukz.support.HukzProcess;
 import hukz.support.NatsPublisher;
+import hukz.support.Prometheus;
 import hukz.support.Receiver;
 import hukz.support.Sql;
+import hukz.support.TcpProxy;
 import hukz.support.TestHukz;
 import hukz.support.TestNats;
 import hukz.support.TestPostgres;
 import io.nats.client.Subscription;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +31,8 @@ class GracefulShutdownTest {
     private static final int IN_FLIGHT = 3;
     private static final int AFTER = 10;
     private static final String STOPPED_TAKING = "stopped taking messages";
+    private static final int TAKEN = 200;
+    private static final String NOT_STORED = "were not stored";
 
     @Test
     void sigtermStopsConsumptionFinishesAttemptsInFlightAndLeavesTheRestForTheNextStart() throws InterruptedException {
@@ -88,5 +95,79 @@ class GracefulShutdownTest {
             assertThat(slow.count()).as("nothing in flight at SIGTERM was sent again").isEqualTo(IN_FLIGHT);
             assertThat(Sql.count(database, "SELECT count(*) FROM deliveries WHERE payload::text LIKE '%sigterm%'")).isZero();
         }
+    }
+
+    /**
+     * What hukz has taken from NATS when SIGTERM comes is stored before it exits, what still waits in its ingest
+     * queue included. The deliveries table is locked while the messages come, so the first one is held up in the
+     * database and the others wait in the queue behind it; the lock is let go once hukz has unsubscribed.
+     */
+    @Test
+    void messagesWaitingInTheIngestQueueAtSigtermAreStoredBeforeItExits() throws Exception {
+        String database = TestPostgres.newDatabase();
+        Map<String, String> config = new HashMap<>(TestHukz.baseConfig(database));
+        config.put("nats_subject", "drain.>");
+        try (Receiver receiver = new Receiver(); NatsPublisher nats = NatsPublisher.shared();
+             HukzProcess hukz = HukzProcess.start(config)) {
+            hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("drain.taken"));
+            try (Connection lock = TestPostgres.connect(database)) {
+                lock.setAutoCommit(false);
+                try (Statement st = lock.createStatement()) {
+                    st.execute("LOCK TABLE deliveries IN SHARE ROW EXCLUSIVE MODE");
+                }
+                nats.publish("drain.taken", "{\"n\":0}");
+                await().atMost(Duration.ofSeconds(30)).until(() -> buffered(hukz.api) == 1);
+                for (int i = 1; i < TAKEN; i++) {
+                    nats.publish("drain.taken", "{\"n\":" + i + "}");
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> buffered(hukz.api) == TAKEN);
+
+                hukz.signalTerm();
+                await().atMost(Duration.ofSeconds(30)).until(() -> hukz.output().contains("Stopped ingest-nats"));
+                assertThat(hukz.output()).as("still storing what it took").doesNotContain(STOPPED_TAKING);
+                lock.rollback();
+            }
+            hukz.awaitExit();
+            assertThat(hukz.exitCode()).as("exit code after SIGTERM\n%s", hukz.output()).isEqualTo(143);
+            assertThat(Sql.count(database, "SELECT count(*) FROM deliveries")).as("every message taken is stored").isEqualTo(TAKEN);
+            assertThat(hukz.output()).contains(STOPPED_TAKING).doesNotContain(NOT_STORED);
+        }
+    }
+
+    /**
+     * SIGTERM while PostgreSQL is unreachable: hukz does not wait for it; what it took and could not store is given
+     * up with one WARN that says how much (core NATS messages are lost, JetStream redelivers its own).
+     */
+    @Test
+    void sigtermWhileTheDatabaseIsAwayGivesUpWhatWasTakenWithOneWarning() throws Exception {
+        String database = TestPostgres.newDatabase();
+        try (TcpProxy pg = new TcpProxy(TestPostgres.port()); Receiver receiver = new Receiver();
+             NatsPublisher nats = NatsPublisher.shared()) {
+            Map<String, String> config = new HashMap<>(TestHukz.baseConfig(database));
+            config.put("nats_subject", "giveup.>");
+            config.put("database_port", String.valueOf(pg.port()));
+            try (HukzProcess hukz = HukzProcess.start(config)) {
+                hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("giveup.taken"));
+                pg.cut();
+                await().atMost(Duration.ofSeconds(30)).until(() -> hukz.api.send("GET", "/health/ready", null).status() == 503);
+                for (int i = 0; i < 20; i++) {
+                    nats.publish("giveup.taken", "{\"n\":" + i + "}");
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> buffered(hukz.api) == 20);
+
+                hukz.signalTerm();
+                hukz.awaitExit();
+                assertThat(hukz.exitCode()).as("exit code after SIGTERM\n%s", hukz.output()).isEqualTo(143);
+                assertThat(hukz.output().lines().filter(l -> l.contains(NOT_STORED)).toList()).as(hukz.output())
+                        .singleElement().asString().contains("WARN").contains("database is unreachable").contains("20 message(s)");
+                assertThat(hukz.output().lines().filter(l -> l.startsWith("\tat ")).count()).as("no stack traces").isZero();
+            }
+            pg.restore();
+            assertThat(Sql.count(database, "SELECT count(*) FROM deliveries")).isZero();
+        }
+    }
+
+    private static double buffered(Api api) {
+        return Prometheus.value(api, "hukz_ingest_buffered_messages");
     }
 }
