@@ -160,7 +160,9 @@ class GracefulShutdownTest {
                 assertThat(hukz.exitCode()).as("exit code after SIGTERM\n%s", hukz.output()).isEqualTo(143);
                 assertThat(hukz.output().lines().filter(l -> l.contains(NOT_STORED)).toList()).as(hukz.output())
                         .singleElement().asString().contains("WARN").contains("database is unreachable").contains("20 message(s)");
-                assertThat(hukz.output().lines().filter(l -> l.startsWith("\tat ")).count()).as("no stack traces").isZero();
+                // (the PostgreSQL driver reports the cut itself with a stack trace of its own, before SIGTERM)
+                String shutdown = hukz.output().substring(hukz.output().indexOf("is shutting down"));
+                assertThat(shutdown.lines().filter(l -> l.startsWith("\tat ")).count()).as("no stack traces at shutdown\n%s", shutdown).isZero();
             }
             pg.restore();
             assertThat(Sql.count(database, "SELECT count(*) FROM deliveries")).isZero();
