@@ -36,6 +36,8 @@ import hukz.ingest.WebhookDirectory;
 import hukz.health.Consumption;
 import hukz.health.NatsOutageListener;
 import hukz.health.OutageTracker;
+import hukz.health.DatabaseCheck;
+import hukz.health.NatsCheck;
 import hukz.health.Readiness;
 import hukz.store.Db;
 import hukz.store.DeliveryStore;
@@ -54,7 +56,10 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.HealthConfigurationProperties;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
@@ -164,8 +169,31 @@ public final class HukzBeans {
         Readiness readiness = new Readiness(dataSource, database, nats, consumption);
         Gauge.builder("hukz_consumer_active", readiness, r -> r.natsProblem() == null ? 1 : 0)
                 .description("1 while the NATS subscription or JetStream durable consumer is taking messages").register(registry);
-        main.bind("serviceApi", new ServiceApi(readiness, registry, requests));
+        bindHealthChecks(main, new DatabaseCheck(readiness), new NatsCheck(readiness));
+        main.bind("serviceApi", new ServiceApi(registry, requests));
         main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder, coreNats));
+    }
+
+    /**
+     * /health/* answer from the Camel context's health check registry (hukz.health.HealthReport): Camel's context
+     * check, one check per route ("not ready until all routes are up"), and hukz's database and nats checks. Consumer
+     * checks stay off (for these components they only repeat the route's state), as do producer checks.
+     */
+    static void bindHealthChecks(Main main, HealthCheck... checks) {
+        HealthConfigurationProperties health = main.configure().health();
+        health.setEnabled(true);
+        health.setRoutesEnabled(true);
+        health.setConsumersEnabled(false);
+        health.setProducersEnabled(false);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                HealthCheckRegistry registry = HealthCheckRegistry.get(m.getCamelContext());
+                for (HealthCheck check : checks) {
+                    registry.register(check);
+                }
+            }
+        });
     }
 
     /** A gauge that reads the database: nothing (NaN) while it is unreachable, rather than a wait per scrape. */
