@@ -37,6 +37,7 @@ import hukz.health.Consumption;
 import hukz.health.NatsOutageListener;
 import hukz.health.OutageTracker;
 import hukz.health.DatabaseCheck;
+import hukz.health.HukzHealthChecks;
 import hukz.health.NatsCheck;
 import hukz.health.Readiness;
 import hukz.store.Db;
@@ -56,12 +57,8 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
-import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.HealthConfigurationProperties;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -83,6 +80,11 @@ public final class HukzBeans {
     }
 
     public static void bind(Main main, HukzConfig config, DataSource dataSource, Connection nats) {
+        configureHealth(main);
+        bind(BeanSink.of(main), config, dataSource, nats);
+    }
+
+    public static void bind(BeanSink main, HukzConfig config, DataSource dataSource, Connection nats) {
         Db db = new Db(dataSource);
         EventStore events = new EventStore(db);
         WebhookStore webhooks = new WebhookStore(db, events);
@@ -127,12 +129,7 @@ public final class HukzBeans {
         main.bind("vertx", GuardedVertx.create(new HttpGuard(HttpLimits.fromSystemProperties(), config.apiToken())));
         DeliveryHttp http = new DeliveryHttp(guard, config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1, MAX_CONNECTIONS_PER_RECEIVER);
         main.bind("deliveryHttp", http);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStop(BaseMainSupport m) {
-                http.close();
-            }
-        });
+        main.afterStop(http::close);
         main.bind("flowControl", flowControl);
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl));
         main.bind("attempt", attempt);
@@ -169,31 +166,25 @@ public final class HukzBeans {
         Readiness readiness = new Readiness(dataSource, database, nats, consumption);
         Gauge.builder("hukz_consumer_active", readiness, r -> r.natsProblem() == null ? 1 : 0)
                 .description("1 while the NATS subscription or JetStream durable consumer is taking messages").register(registry);
-        bindHealthChecks(main, new DatabaseCheck(readiness), new NatsCheck(readiness));
+        // Camel Main registers every HealthCheckRepository bean in the context's health check registry.
+        main.bind("hukzHealthChecks", new HukzHealthChecks(new DatabaseCheck(readiness), new NatsCheck(readiness)));
         main.bind("serviceApi", new ServiceApi(registry, requests));
         main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder, coreNats));
     }
 
     /**
      * /health/* answer from the Camel context's health check registry (hukz.health.HealthReport): Camel's context
-     * check, one check per route ("not ready until all routes are up"), and hukz's database and nats checks. Consumer
-     * checks stay off (for these components they only repeat the route's state), as do producer checks.
+     * check, one check per route ("not ready until all routes are up"), and hukz's database and nats checks
+     * (HukzHealthChecks, bound in {@link #bind}). Set here rather than in application.properties so that editing
+     * Camel's tuning cannot quietly take a part out of readiness. Consumer checks stay off (for these components they
+     * only repeat their route's state), as do producer checks. The route tests have no /health, so only Main does this.
      */
-    static void bindHealthChecks(Main main, HealthCheck... checks) {
+    static void configureHealth(Main main) {
         HealthConfigurationProperties health = main.configure().health();
         health.setEnabled(true);
         health.setRoutesEnabled(true);
         health.setConsumersEnabled(false);
         health.setProducersEnabled(false);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterConfigure(BaseMainSupport m) {
-                HealthCheckRegistry registry = HealthCheckRegistry.get(m.getCamelContext());
-                for (HealthCheck check : checks) {
-                    registry.register(check);
-                }
-            }
-        });
     }
 
     /** A gauge that reads the database: nothing (NaN) while it is unreachable, rather than a wait per scrape. */
@@ -217,7 +208,7 @@ public final class HukzBeans {
      * and EventNotifier bean to the context; the registry's name is the one camel-micrometer looks up (a
      * {@code micrometer:} endpoint in a route counts into it too).
      */
-    static void bindCamelMetrics(Main main, PrometheusMeterRegistry registry) {
+    static void bindCamelMetrics(BeanSink main, PrometheusMeterRegistry registry) {
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory();
         routes.setMeterRegistry(registry);
