@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** One running hukz: its infrastructure and its Camel Main, started and stopped together. */
 public final class HukzService {
@@ -36,16 +38,7 @@ public final class HukzService {
         Infrastructure infra = Infrastructure.start(config, dataDir);
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties;optional=true");
-        main.addInitialProperty("camel.server.port", String.valueOf(config.serverPort()));
-        main.addInitialProperty("hukz.version", Version.VERSION);
-        // Route reload (SPEC §6): development watches routes/ (application.properties says how); production never does.
-        main.addInitialProperty("camel.main.routes-reload-enabled", String.valueOf(!config.production()));
-        main.addInitialProperty("hukz.nats.subject", config.natsSubject());
-        main.addInitialProperty("hukz.nats.queue-group", config.queueGroup());
-        main.addInitialProperty("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));
-        main.addInitialProperty("hukz.retry.poll-millis", String.valueOf(RetryPolicy.of(config).pollMillis()));
-        main.addInitialProperty("hukz.nats.core", String.valueOf(config.natsStream().isEmpty()));
-        main.addInitialProperty("hukz.nats.jetstream", String.valueOf(!config.natsStream().isEmpty()));
+        routeProperties(config).forEach(main::addInitialProperty);
         HukzBeans.bind(main, config, infra.dataSource(), infra.nats());
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -54,6 +47,22 @@ public final class HukzService {
             }
         });
         return new HukzService(config, infra, main);
+    }
+
+    /** The {@code {{...}}} values the routes read, from the configuration. */
+    public static Map<String, String> routeProperties(HukzConfig config) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.server.port", String.valueOf(config.serverPort()));
+        p.put("hukz.version", Version.VERSION);
+        // Route reload (SPEC §6): development watches routes/ (application.properties says how); production never does.
+        p.put("camel.main.routes-reload-enabled", String.valueOf(!config.production()));
+        p.put("hukz.nats.subject", config.natsSubject());
+        p.put("hukz.nats.queue-group", config.queueGroup());
+        p.put("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));
+        p.put("hukz.retry.poll-millis", String.valueOf(RetryPolicy.of(config).pollMillis()));
+        p.put("hukz.nats.core", String.valueOf(config.natsStream().isEmpty()));
+        p.put("hukz.nats.jetstream", String.valueOf(!config.natsStream().isEmpty()));
+        return p;
     }
 
     /** The API server would otherwise start without its port and only log it; better not to start at all. */

@@ -55,9 +55,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -79,6 +77,10 @@ public final class HukzBeans {
     }
 
     public static void bind(Main main, HukzConfig config, DataSource dataSource, Connection nats) {
+        bind(BeanSink.of(main), config, dataSource, nats);
+    }
+
+    public static void bind(BeanSink main, HukzConfig config, DataSource dataSource, Connection nats) {
         Db db = new Db(dataSource);
         EventStore events = new EventStore(db);
         WebhookStore webhooks = new WebhookStore(db, events);
@@ -122,12 +124,7 @@ public final class HukzBeans {
         main.bind("vertx", GuardedVertx.create(new HttpGuard(HttpLimits.fromSystemProperties(), config.apiToken())));
         DeliveryHttp http = new DeliveryHttp(guard, config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1, MAX_CONNECTIONS_PER_RECEIVER);
         main.bind("deliveryHttp", http);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStop(BaseMainSupport m) {
-                http.close();
-            }
-        });
+        main.afterStop(http::close);
         main.bind("flowControl", flowControl);
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl));
         main.bind("attempt", new AttemptExchange(attempt));
@@ -189,7 +186,7 @@ public final class HukzBeans {
      * and EventNotifier bean to the context; the registry's name is the one camel-micrometer looks up (a
      * {@code micrometer:} endpoint in a route counts into it too).
      */
-    static void bindCamelMetrics(Main main, PrometheusMeterRegistry registry) {
+    static void bindCamelMetrics(BeanSink main, PrometheusMeterRegistry registry) {
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory();
         routes.setMeterRegistry(registry);
