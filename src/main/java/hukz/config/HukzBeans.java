@@ -15,6 +15,7 @@ import hukz.api.http.HttpLimits;
 import hukz.console.ConsoleFiles;
 import hukz.api.openapi.OpenApiDocument;
 import hukz.attempt.Attempt;
+import hukz.attempt.AttemptExchange;
 import hukz.record.AttemptRecorder;
 import hukz.ingest.CoreNatsConsumption;
 import hukz.policy.CircuitPolicy;
@@ -30,7 +31,7 @@ import hukz.ingest.IngestQueue;
 import hukz.ingest.JetStreamIngest;
 import hukz.ingest.NatsInboundHeaders;
 import hukz.retry.RetryPoller;
-import hukz.policy.RetrySchedule;
+import hukz.policy.RetryPolicy;
 import hukz.attempt.UrlGuard;
 import hukz.ingest.WebhookDirectory;
 import hukz.health.Consumption;
@@ -74,9 +75,9 @@ public final class HukzBeans {
     private HukzBeans() {
     }
 
-    /** How long an attempt may hold a delivery before another worker may take it (the crash-recovery delay). */
+    /** How long an attempt may hold a delivery before another worker may take it: {@link RetryPolicy#lease()}. */
     public static Duration lease(HukzConfig config) {
-        return config.deliveryTimeout().multipliedBy(2).plusSeconds(5);
+        return RetryPolicy.of(config).lease();
     }
 
     public static void bind(Main main, HukzConfig config, DataSource dataSource, Connection nats) {
@@ -116,9 +117,8 @@ public final class HukzBeans {
         bindCamelMetrics(main, registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
-        RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
         WebhookDirectory directory = new WebhookDirectory(webhooks, 1000);
-        Attempt attempt = new Attempt(schedule);
+        Attempt attempt = new Attempt(RetryPolicy.of(config));
         OperatorEvents operatorEvents = new OperatorEvents(nats, config.operatorSubjectPrefix());
         Circuits circuits = new Circuits(new CircuitPolicy(config.circuitFailures(), config.circuitCooldown()), config.disableAfter(),
                 flow, flowControl, webhooks, deliveries, directory, operatorEvents);
@@ -132,7 +132,7 @@ public final class HukzBeans {
         main.afterStop(http::close);
         main.bind("flowControl", flowControl);
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl));
-        main.bind("attempt", attempt);
+        main.bind("attempt", new AttemptExchange(attempt));
         main.bind("attemptRecorder", recorder);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
                 DeliveryApi.DELIVER_URI, database));
