@@ -4,7 +4,7 @@ import hukz.config.ConfigException;
 import hukz.config.HukzBeans;
 import hukz.config.HukzConfig;
 import hukz.config.Infrastructure;
-import hukz.policy.RetrySchedule;
+import hukz.policy.RetryPolicy;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -59,7 +59,7 @@ public final class HukzService {
         p.put("hukz.nats.subject", config.natsSubject());
         p.put("hukz.nats.queue-group", config.queueGroup());
         p.put("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));
-        p.put("hukz.retry.poll-millis", String.valueOf(pollMillis(config)));
+        p.put("hukz.retry.poll-millis", String.valueOf(RetryPolicy.of(config).pollMillis()));
         p.put("hukz.nats.core", String.valueOf(config.natsStream().isEmpty()));
         p.put("hukz.nats.jetstream", String.valueOf(!config.natsStream().isEmpty()));
         p.put("hukz.ingest.buffer", String.valueOf(config.ingestBuffer()));
@@ -74,16 +74,6 @@ public final class HukzService {
         } catch (IOException e) {
             throw new ConfigException("invalid value for server_port: port " + port + " is already in use");
         }
-    }
-
-    /**
-     * Due deliveries are looked for at least as often as half the shortest retry step, between 50 ms and 200 ms:
-     * deliveries that flow control left waiting go out soon after their webhook has a slot or a rate-limit
-     * window free.
-     */
-    static long pollMillis(HukzConfig config) {
-        long half = new RetrySchedule(config.retrySchedule()).shortestStep().toMillis() / 2;
-        return Math.max(50, Math.min(200, half));
     }
 
     /** Runs until the JVM is told to stop (SIGTERM, Ctrl-C). */

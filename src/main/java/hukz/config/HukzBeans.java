@@ -15,6 +15,7 @@ import hukz.api.http.HttpLimits;
 import hukz.console.ConsoleFiles;
 import hukz.api.openapi.OpenApiDocument;
 import hukz.attempt.Attempt;
+import hukz.attempt.AttemptExchange;
 import hukz.record.AttemptRecorder;
 import hukz.ingest.CoreNatsConsumption;
 import hukz.policy.CircuitPolicy;
@@ -31,12 +32,15 @@ import hukz.ingest.IngestFailures;
 import hukz.ingest.JetStreamIngest;
 import hukz.ingest.NatsInboundHeaders;
 import hukz.retry.RetryPoller;
-import hukz.policy.RetrySchedule;
+import hukz.policy.RetryPolicy;
 import hukz.attempt.UrlGuard;
 import hukz.ingest.WebhookDirectory;
 import hukz.health.Consumption;
 import hukz.health.NatsOutageListener;
 import hukz.health.OutageTracker;
+import hukz.health.DatabaseCheck;
+import hukz.health.HukzHealthChecks;
+import hukz.health.NatsCheck;
 import hukz.health.Readiness;
 import hukz.store.Db;
 import hukz.store.DeliveryStore;
@@ -55,6 +59,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
+import org.apache.camel.main.HealthConfigurationProperties;
 import org.apache.camel.main.Main;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
@@ -73,12 +78,13 @@ public final class HukzBeans {
     private HukzBeans() {
     }
 
-    /** How long an attempt may hold a delivery before another worker may take it (the crash-recovery delay). */
+    /** How long an attempt may hold a delivery before another worker may take it: {@link RetryPolicy#lease()}. */
     public static Duration lease(HukzConfig config) {
-        return config.deliveryTimeout().multipliedBy(2).plusSeconds(5);
+        return RetryPolicy.of(config).lease();
     }
 
     public static void bind(Main main, HukzConfig config, DataSource dataSource, Connection nats) {
+        configureHealth(main);
         bind(BeanSink.of(main), config, dataSource, nats);
     }
 
@@ -114,9 +120,8 @@ public final class HukzBeans {
         bindCamelMetrics(main, registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
-        RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
         WebhookDirectory directory = new WebhookDirectory(webhooks, 1000);
-        Attempt attempt = new Attempt(schedule);
+        Attempt attempt = new Attempt(RetryPolicy.of(config));
         OperatorEvents operatorEvents = new OperatorEvents(nats, config.operatorSubjectPrefix());
         Circuits circuits = new Circuits(new CircuitPolicy(config.circuitFailures(), config.circuitCooldown()), config.disableAfter(),
                 flow, flowControl, webhooks, deliveries, directory, operatorEvents);
@@ -130,7 +135,7 @@ public final class HukzBeans {
         main.afterStop(http::close);
         main.bind("flowControl", flowControl);
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl, database));
-        main.bind("attempt", attempt);
+        main.bind("attempt", new AttemptExchange(attempt));
         main.bind("attemptRecorder", recorder);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
                 DeliveryApi.DELIVER_URI, database));
@@ -171,8 +176,25 @@ public final class HukzBeans {
         Readiness readiness = new Readiness(dataSource, database, nats, consumption);
         Gauge.builder("hukz_consumer_active", readiness, r -> r.natsProblem() == null ? 1 : 0)
                 .description("1 while the NATS subscription or JetStream durable consumer is taking messages").register(registry);
-        main.bind("serviceApi", new ServiceApi(readiness, registry, requests));
+        // Camel Main registers every HealthCheckRepository bean in the context's health check registry.
+        main.bind("hukzHealthChecks", new HukzHealthChecks(new DatabaseCheck(readiness), new NatsCheck(readiness)));
+        main.bind("serviceApi", new ServiceApi(registry, requests));
         main.bind("dispatchLifecycle", new DispatchLifecycle(ingestBuffer, ingestFailures, recorder, coreNats));
+    }
+
+    /**
+     * /health/* answer from the Camel context's health check registry (hukz.health.HealthReport): Camel's context
+     * check, one check per route ("not ready until all routes are up"), and hukz's database and nats checks
+     * (HukzHealthChecks, bound in {@link #bind}). Set here rather than in application.properties so that editing
+     * Camel's tuning cannot quietly take a part out of readiness. Consumer checks stay off (for these components they
+     * only repeat their route's state), as do producer checks. The route tests have no /health, so only Main does this.
+     */
+    static void configureHealth(Main main) {
+        HealthConfigurationProperties health = main.configure().health();
+        health.setEnabled(true);
+        health.setRoutesEnabled(true);
+        health.setConsumersEnabled(false);
+        health.setProducersEnabled(false);
     }
 
     /** A gauge that reads the database: nothing (NaN) while it is unreachable, rather than a wait per scrape. */

@@ -116,8 +116,8 @@ public final class AttemptRecorder {
 
     private void afterRecorded(AttemptRecord r) {
         metrics.attempt(Attempt.outcomeOf(r), Duration.ofMillis(r.durationMs()));
-        if (r.responseStatusCode() == 410) {
-            circuits.disable(r.webhookId(), "receiver answered 410 Gone", r);
+        if (r.disableReason() != null) {
+            circuits.disable(r.webhookId(), r.disableReason(), r);
         }
         if (Delivery.FAILED.equals(r.status())) {
             circuits.deliveryFailed(r);
