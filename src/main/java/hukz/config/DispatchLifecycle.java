@@ -37,6 +37,11 @@ public final class DispatchLifecycle extends EventNotifierSupport {
         this.ingestFailures = ingestFailures;
         this.recorder = recorder;
         this.coreNats = coreNats;
+        // Only the context's start and stop matter here: not one call per exchange and step.
+        setIgnoreExchangeEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
     }
 
     @Override

@@ -55,6 +55,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
+import org.apache.camel.Predicate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
@@ -166,6 +167,8 @@ public final class HukzBeans {
         // thread (a same-thread executor instead of the aggregator's own thread), so the batch being stored holds
         // back the next and seda:ingest stays the one bounded buffer.
         main.bind("ingestBatch", new GroupedBodyAggregationStrategy());
+        // The batch is complete when nothing more waits in seda:ingest (a predicate, not a bean call: it runs per message).
+        main.bind("ingestDrained", (Predicate) exchange -> ingestBuffer.drained());
         main.bind("ingestThread", new SynchronousExecutorService());
         // Bound in either mode; its route only starts when nats_stream is set.
         JetStreamIngest jetStream = new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(),
