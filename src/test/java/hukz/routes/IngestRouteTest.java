@@ -1,5 +1,6 @@
 package hukz.routes;
 
+import hukz.attempt.DeliveryTask;
 import hukz.ingest.IncomingMessage;
 import hukz.support.CapturedLog;
 import org.apache.camel.builder.AdviceWith;
@@ -43,8 +44,8 @@ class IngestRouteTest extends RouteTestSupport {
         CountDownLatch firstHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger batches = new AtomicInteger();
-        AdviceWith.adviceWith(context, "ingest", a -> {
-            a.weaveByToUri("seda:deliver*").replace().to("mock:deliver");
+        AdviceWith.adviceWith(context, "ingest", a -> a.weaveByToUri("seda:deliver*").replace().to("mock:deliver"));
+        AdviceWith.adviceWith(context, "ingest-batch", a -> {
             a.weaveByToUri(STORE).before().process(e -> {
                 if (batches.incrementAndGet() == 1) {
                     firstHeld.countDown();
@@ -75,8 +76,8 @@ class IngestRouteTest extends RouteTestSupport {
     @Test
     void aDatabaseOutageIsWaitedOutAndTheBatchStoredOnceWithoutALinePerTry() throws Exception {
         AtomicInteger tries = new AtomicInteger();
-        AdviceWith.adviceWith(context, "ingest", a -> {
-            a.weaveByToUri("seda:deliver*").replace().to("mock:deliver");
+        AdviceWith.adviceWith(context, "ingest", a -> a.weaveByToUri("seda:deliver*").replace().to("mock:deliver"));
+        AdviceWith.adviceWith(context, "ingest-batch", a -> {
             a.weaveByToUri(STORE).before().process(e -> {
                 if (tries.incrementAndGet() <= 4) {
                     throw new SQLTransientConnectionException("hukz-db - Connection is not available, request timed out");
@@ -105,8 +106,10 @@ class IngestRouteTest extends RouteTestSupport {
     void aBatchTheDatabaseRefusesIsStoredOneByOneAndOnlyTheBadMessageIsLost() throws Exception {
         // Stands for data the database refuses (not an outage): any batch holding message 2 fails.
         for (String route : List.of("ingest", "ingest-one")) {
+            AdviceWith.adviceWith(context, route, a -> a.weaveByToUri("seda:deliver*").replace().to("mock:deliver"));
+        }
+        for (String route : List.of("ingest-batch", "ingest-one")) {
             AdviceWith.adviceWith(context, route, a -> {
-                a.weaveByToUri("seda:deliver*").replace().to("mock:deliver");
                 a.weaveByToUri(STORE).before().process(e -> {
                     if (e.getMessage().getBody(List.class).stream().anyMatch(m -> ((IncomingMessage) m).subject().endsWith(".2"))) {
                         throw new IllegalArgumentException("refused by the database");
@@ -125,6 +128,11 @@ class IngestRouteTest extends RouteTestSupport {
             assertThat(failed).containsExactly("2");
             assertThat(db.queryLong("SELECT count(*) FROM deliveries")).isEqualTo(4);
             assertThat(log.containing("could not store a message on ingest.refused.2; skipped it")).hasSize(1);
+            MockEndpoint deliver = getMockEndpoint("mock:deliver");
+            deliver.expectedMessageCount(4);
+            deliver.assertIsSatisfied(Duration.ofSeconds(30).toMillis());
+            assertThat(deliver.getReceivedExchanges()).as("only deliveries reach the delivery queue")
+                    .allSatisfy(e -> assertThat(e.getMessage().getBody()).isInstanceOf(DeliveryTask.class));
         }
     }
 
