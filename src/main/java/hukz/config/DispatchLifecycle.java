@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts and stops the queues around the routes. On stop: unsubscribe from NATS first (so the queue group
- * hands new messages to other instances), store what was taken while the routes still run, and once the
- * delivery routes have finished their attempts, commit the last attempt records.
+ * hands new messages to other instances) and store what was taken while the routes still run. The record
+ * route stops last (routes/record.camel.yaml) and writes what is queued unless the database is away.
  */
 public final class DispatchLifecycle extends EventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchLifecycle.class);
@@ -36,15 +36,18 @@ public final class DispatchLifecycle extends EventNotifierSupport {
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextStartedEvent
-                || event instanceof CamelEvent.CamelContextStoppingEvent
-                || event instanceof CamelEvent.CamelContextStoppedEvent;
+        return event instanceof CamelEvent.CamelContextStartingEvent
+                || event instanceof CamelEvent.CamelContextStartedEvent
+                || event instanceof CamelEvent.CamelContextStoppingEvent;
     }
 
     @Override
     public void notify(CamelEvent event) throws Exception {
         CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
-        if (event instanceof CamelEvent.CamelContextStartedEvent) {
+        if (event instanceof CamelEvent.CamelContextStartingEvent) {
+            // before the retry route's first run, which may hand the recorder an outcome
+            recorder.start(context);
+        } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
             ingestQueue.start(context);
             coreNats.start(context);
         } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
@@ -53,9 +56,8 @@ public final class DispatchLifecycle extends EventNotifierSupport {
             }
             jetStream.stop();
             ingestQueue.close();
+            recorder.shuttingDown();
             LOG.info("stopped taking messages; attempts in flight finish before shutdown");
-        } else {
-            recorder.close();
         }
     }
 }

@@ -16,6 +16,7 @@ import hukz.console.ConsoleFiles;
 import hukz.api.openapi.OpenApiDocument;
 import hukz.attempt.Attempt;
 import hukz.record.AttemptRecorder;
+import hukz.record.AttemptRows;
 import hukz.ingest.CoreNatsConsumption;
 import hukz.policy.CircuitPolicy;
 import hukz.policy.Circuits;
@@ -57,6 +58,7 @@ import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -115,7 +117,7 @@ public final class HukzBeans {
         OperatorEvents operatorEvents = new OperatorEvents(nats, config.operatorSubjectPrefix());
         Circuits circuits = new Circuits(new CircuitPolicy(config.circuitFailures(), config.circuitCooldown()), config.disableAfter(),
                 flow, flowControl, webhooks, deliveries, directory, operatorEvents);
-        AttemptRecorder recorder = new AttemptRecorder(deliveries, circuits, metrics, database);
+        AttemptRecorder recorder = new AttemptRecorder(circuits, metrics, database);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
         // The API server's Vert.x: platform-http takes it from the registry and builds its server on it.
@@ -132,6 +134,10 @@ public final class HukzBeans {
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl));
         main.bind("attempt", attempt);
         main.bind("attemptRecorder", recorder);
+        // the record route (routes/record.camel.yaml): its batches, their JSON parameter, and its jdbc: step's DataSource
+        main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
+        main.bind("attemptRows", new AttemptRows());
+        main.bind("dataSource", dataSource);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
                 DeliveryApi.DELIVER_URI, database));
         main.bind("deliveryStore", deliveries);
