@@ -59,6 +59,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -136,6 +137,7 @@ public final class HukzBeans {
         main.bind("attemptRecorder", recorder);
         // the record route (routes/record.camel.yaml): its batches, their JSON parameter, and its jdbc: step's DataSource
         main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
+        main.bind("sameThread", new SynchronousExecutorService());
         main.bind("attemptRows", new AttemptRows());
         main.bind("dataSource", dataSource);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),

@@ -1,9 +1,11 @@
 package hukz.record;
 
+import hukz.support.CapturedLog;
 import hukz.support.HukzProcess;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.Sql;
+import hukz.support.TcpProxy;
 import hukz.support.TestHukz;
 import hukz.support.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -73,9 +75,45 @@ class RecordRouteTest {
                         == messages;
             });
             assertThat(Sql.count(hukz.database(), "SELECT count(*) FROM webhook_logs")).isEqualTo(messages);
+            // the statement triggers' counters (the API's totals) count what the one statement wrote
+            assertThat(Sql.count(hukz.database(), "SELECT sum(n) FROM webhook_log_counts WHERE success")).isEqualTo(messages);
+            assertThat(Sql.count(hukz.database(), "SELECT sum(n) FROM delivery_counts WHERE status = 'delivered'")).isEqualTo(messages);
+            assertThat(Sql.count(hukz.database(), "SELECT count(*) FROM delivery_counts WHERE status <> 'delivered' AND n <> 0")).isZero();
             // now() is the transaction's start: rows that share it were committed by one statement, one batch
             assertThat(Sql.count(hukz.database(), "SELECT count(DISTINCT created_at) FROM webhook_logs"))
                     .as("transactions that wrote %d log rows", messages).isLessThan(messages);
+        }
+    }
+
+    @Test
+    void shuttingDownWhileTheDatabaseIsAwayLeavesTheOutcomeToItsLeaseAndSaysSoOnce() throws Exception {
+        try (TcpProxy pg = new TcpProxy(TestPostgres.port());
+             Receiver receiver = new Receiver();
+             NatsPublisher nats = NatsPublisher.shared()) {
+            TestHukz hukz = TestHukz.start(Map.of("database_port", String.valueOf(pg.port()), "nats_subject", "recorddown.>"));
+            try (CapturedLog log = new CapturedLog()) {
+                receiver.always(r -> new Receiver.Answer(200, "", Map.of(), Duration.ofSeconds(1)));
+                hukz.api.createWebhook(receiver.url(), hukz.api.createEvent("recorddown.created"));
+                nats.publish("recorddown.created", "{\"n\":1}");
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> receiver.count() == 1);
+                // the receiver is answering; the database goes before hukz can record the answer
+                pg.cut();
+                long delivery = Long.parseLong(Sql.query(hukz.database(), "SELECT id FROM deliveries"));
+                AttemptRecorder recorder = hukz.bean("attemptRecorder", AttemptRecorder.class);
+                await().atMost(Duration.ofSeconds(30)).until(() -> recorder.awaitsRecording(delivery)
+                        && !log.containing("database unreachable").isEmpty());
+
+                hukz.close();
+
+                assertThat(log.containing("shutting down while the database is unreachable: 1 attempt outcome(s) not recorded"))
+                        .as("one WARN for what is left to the lease").hasSize(1);
+                assertThat(log.stackTraces()).isZero();
+            } finally {
+                hukz.close();
+            }
+            assertThat(Sql.query(hukz.database(), "SELECT status || '/' || attempts FROM deliveries"))
+                    .as("the delivery waits for its lease, to be attempted again").isEqualTo("pending/0");
+            assertThat(Sql.count(hukz.database(), "SELECT count(*) FROM webhook_logs")).isZero();
         }
     }
 }
