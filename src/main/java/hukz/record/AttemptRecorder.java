@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AttemptRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptRecorder.class);
-    /** The record route's queue; the deliver route hands outcomes over on it too. */
-    public static final String QUEUE_URI = "seda:record";
+    /** The record route's queue, as the deliver route hands outcomes over on it (waiting while it is full). */
+    public static final String QUEUE_URI = "seda:record?size=100000&blockWhenFull=true";
     /** Tries of a batch that fails for a reason other than an outage (a bug, bad data). */
     static final int TRIES_ON_ERROR = 3;
     private final Circuits circuits;
