@@ -4,7 +4,7 @@ import hukz.config.ConfigException;
 import hukz.config.HukzBeans;
 import hukz.config.HukzConfig;
 import hukz.config.Infrastructure;
-import hukz.policy.RetrySchedule;
+import hukz.policy.RetryPolicy;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** One running hukz: its infrastructure and its Camel Main, started and stopped together. */
 public final class HukzService {
@@ -36,16 +38,7 @@ public final class HukzService {
         Infrastructure infra = Infrastructure.start(config, dataDir);
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties;optional=true");
-        main.addInitialProperty("camel.server.port", String.valueOf(config.serverPort()));
-        main.addInitialProperty("hukz.version", Version.VERSION);
-        // Route reload (SPEC §6): development watches routes/ (application.properties says how); production never does.
-        main.addInitialProperty("camel.main.routes-reload-enabled", String.valueOf(!config.production()));
-        main.addInitialProperty("hukz.nats.subject", config.natsSubject());
-        main.addInitialProperty("hukz.nats.queue-group", config.queueGroup());
-        main.addInitialProperty("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));
-        main.addInitialProperty("hukz.retry.poll-millis", String.valueOf(pollMillis(config)));
-        main.addInitialProperty("hukz.nats.core", String.valueOf(config.natsStream().isEmpty()));
-        main.addInitialProperty("hukz.nats.jetstream", String.valueOf(!config.natsStream().isEmpty()));
+        routeProperties(config).forEach(main::addInitialProperty);
         HukzBeans.bind(main, config, infra.dataSource(), infra.nats());
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -56,6 +49,22 @@ public final class HukzService {
         return new HukzService(config, infra, main);
     }
 
+    /** The {@code {{...}}} values the routes read, from the configuration. */
+    public static Map<String, String> routeProperties(HukzConfig config) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("camel.server.port", String.valueOf(config.serverPort()));
+        p.put("hukz.version", Version.VERSION);
+        // Route reload (SPEC §6): development watches routes/ (application.properties says how); production never does.
+        p.put("camel.main.routes-reload-enabled", String.valueOf(!config.production()));
+        p.put("hukz.nats.subject", config.natsSubject());
+        p.put("hukz.nats.queue-group", config.queueGroup());
+        p.put("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));
+        p.put("hukz.retry.poll-millis", String.valueOf(RetryPolicy.of(config).pollMillis()));
+        p.put("hukz.nats.core", String.valueOf(config.natsStream().isEmpty()));
+        p.put("hukz.nats.jetstream", String.valueOf(!config.natsStream().isEmpty()));
+        return p;
+    }
+
     /** The API server would otherwise start without its port and only log it; better not to start at all. */
     private static void requireFreePort(int port) {
         try (ServerSocket socket = new ServerSocket()) {
@@ -64,16 +73,6 @@ public final class HukzService {
         } catch (IOException e) {
             throw new ConfigException("invalid value for server_port: port " + port + " is already in use");
         }
-    }
-
-    /**
-     * Due deliveries are looked for at least as often as half the shortest retry step, between 50 ms and 200 ms:
-     * deliveries that flow control left waiting go out soon after their webhook has a slot or a rate-limit
-     * window free.
-     */
-    static long pollMillis(HukzConfig config) {
-        long half = new RetrySchedule(config.retrySchedule()).shortestStep().toMillis() / 2;
-        return Math.max(50, Math.min(200, half));
     }
 
     /** Runs until the JVM is told to stop (SIGTERM, Ctrl-C). */

@@ -1,130 +1,89 @@
 package hukz.attempt;
 
-import hukz.attempt.Attempt;
-import hukz.attempt.DeliveryTask;
-import hukz.attempt.GuardedDnsResolver;
-import hukz.attempt.PayloadFormat;
-import hukz.attempt.Signer;
-import hukz.ingest.Envelope;
-import hukz.policy.RetrySchedule;
-
 import hukz.Json;
 import hukz.Version;
+import hukz.ingest.Envelope;
+import hukz.policy.Outcome;
+import hukz.policy.RetryPolicy;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
 import hukz.store.Webhook;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
- * One HTTP attempt of a delivery, around the route's single HTTP endpoint: {@link #prepare} sets the signed
- * request up (URL in {@code CamelHttpUri}), {@link #outcome} reads what came back into the attempt's record
- * and the delivery's next state.
+ * One attempt of a delivery, in plain values: {@link #request} signs the task's POST, {@link #outcome} turns
+ * what came back into the attempt's record, with the delivery's next state as the {@link RetryPolicy} decides
+ * it. {@link AttemptExchange} carries these values to and from the route's HTTP step.
  */
 public final class Attempt {
     public static final int MAX_RESPONSE_BYTES = 64 * 1024;
-    static final String TASK = "hukzTask";
-    static final String STARTED = "hukzStarted";
-    static final String SENT_BODY = "hukzSentBody";
 
-    private final RetrySchedule schedule;
+    private final RetryPolicy policy;
 
-    public Attempt(RetrySchedule schedule) {
-        this.schedule = schedule;
+    public Attempt(RetryPolicy policy) {
+        this.policy = policy;
     }
 
-    /** Replaces the exchange's headers and body with the signed request of the task in the body. */
-    public void prepare(Exchange exchange) {
-        DeliveryTask task = exchange.getMessage().getBody(DeliveryTask.class);
+    /** The signed POST of the task, timestamped and signed now. */
+    public SignedRequest request(DeliveryTask task) {
+        return request(task, Instant.now());
+    }
+
+    SignedRequest request(DeliveryTask task, Instant now) {
         Webhook w = task.webhook();
         Delivery d = task.delivery();
         String body = PayloadFormat.render(w.format(), d.event(), d.payload());
-        long timestamp = Instant.now().getEpochSecond();
-
-        Message m = exchange.getMessage();
-        m.removeHeaders("*");
-        w.headers().forEach(m::setHeader);
-        m.setHeader(Exchange.HTTP_URI, w.url());
-        m.setHeader(Exchange.HTTP_METHOD, "POST");
-        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        m.setHeader("User-Agent", "hukz/" + Version.VERSION);
-        m.setHeader("webhook-id", d.messageId());
-        m.setHeader("webhook-timestamp", String.valueOf(timestamp));
-        m.setHeader("webhook-signature", Signer.sign(w.signingSecrets(Instant.now()), d.messageId(), timestamp, body));
-        m.setBody(body.getBytes(StandardCharsets.UTF_8));
-        exchange.setProperty(TASK, task);
-        exchange.setProperty(SENT_BODY, body);
-        exchange.setProperty(STARTED, System.nanoTime());
+        long timestamp = now.getEpochSecond();
+        // case-insensitive like HTTP; hukz's own headers go in last, so they win over a webhook header of the same name
+        SortedMap<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(w.headers());
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "hukz/" + Version.VERSION);
+        headers.put("webhook-id", d.messageId());
+        headers.put("webhook-timestamp", String.valueOf(timestamp));
+        headers.put("webhook-signature", Signer.sign(w.signingSecrets(now), d.messageId(), timestamp, body));
+        return new SignedRequest(w.url(), headers, body, timestamp);
     }
 
-    /** Reads the response (at most 64 KiB of its body) or the failure into the attempt's record. */
-    public AttemptRecord outcome(Exchange exchange) {
-        DeliveryTask task = exchange.getProperty(TASK, DeliveryTask.class);
-        long durationMs = (System.nanoTime() - exchange.getProperty(STARTED, Long.class)) / 1_000_000;
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure == null) {
-            failure = exchange.getException();
-            exchange.setException(null);
+    /** The record of the attempt that sent {@code sent} and got {@code reply} after {@code durationMs}. */
+    public AttemptRecord outcome(DeliveryTask task, SignedRequest sent, Reply reply, long durationMs) {
+        return outcome(task, sent, reply, durationMs, Instant.now());
+    }
+
+    AttemptRecord outcome(DeliveryTask task, SignedRequest sent, Reply reply, long durationMs, Instant now) {
+        int attempt = task.delivery().attempts() + 1;
+        if (reply instanceof Reply.Answer a) {
+            String error = a.status() >= 200 && a.status() <= 299 ? null : "HTTP " + a.status();
+            Outcome o = policy.decide(attempt, a.status(), a.retryAfter(), task.probe(), now);
+            return record(task, sent.body(), o, a.status(), responseJson(a.body()), error, durationMs, task.probe());
         }
-        Message m = exchange.getMessage();
-        int status = 0;
-        String responseBody = null;
-        String error = null;
-        Duration retryAfter = null;
-        if (failure != null) {
-            error = describe(failure);
-        } else {
-            Integer code = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-            status = code == null ? 0 : code;
-            responseBody = readBounded(m);
-            retryAfter = status == 429 || status == 503 ? RetrySchedule.parseRetryAfter(m.getHeader("Retry-After", String.class), Instant.now()) : null;
-            if (status < 200 || status > 299) {
-                error = "HTTP " + status;
-            }
-        }
-        return record(task, exchange.getProperty(SENT_BODY, String.class), status, responseBody, error, retryAfter, durationMs);
+        Outcome o = policy.decide(attempt, 0, null, task.probe(), now);
+        return record(task, sent.body(), o, 0, null, describe(((Reply.Failure) reply).cause()), durationMs, task.probe());
     }
 
     /** The record of an attempt that is not made and ends the delivery (its webhook is gone or disabled). */
     public AttemptRecord refusedFinally(DeliveryTask task, String reason) {
         String body = PayloadFormat.render(task.webhook().format(), task.delivery().event(), task.delivery().payload());
-        AttemptRecord r = record(task, body, 0, null, reason, null, 0);
-        return new AttemptRecord(r.deliveryId(), r.attempt(), Delivery.FAILED, null, r.webhookId(), r.webhookCreatedById(),
-                r.event(), r.url(), r.data(), 0, null, r.tags(), r.messageId(), 0, reason, false);
+        return record(task, body, policy.webhookGone(), 0, null, reason, 0, false);
     }
 
-    private AttemptRecord record(DeliveryTask task, String sentBody, int status, String responseBody, String error,
-                                 Duration retryAfter, long durationMs) {
+    private static AttemptRecord record(DeliveryTask task, String sentBody, Outcome outcome, int status, String responseJson,
+                                        String error, long durationMs, boolean probe) {
         Delivery d = task.delivery();
         Webhook w = task.webhook();
-        int attempt = d.attempts() + 1;
-        Instant now = Instant.now();
-        String state;
-        Instant next = null;
-        if (status >= 200 && status <= 299) {
-            state = Delivery.DELIVERED;
-        } else if (status == 410) {
-            state = Delivery.FAILED;
-        } else {
-            next = schedule.nextAttemptAt(attempt, retryAfter, now);
-            state = next == null ? Delivery.FAILED : Delivery.PENDING;
-        }
-        return new AttemptRecord(d.id(), attempt, state, next, w.id(), w.createdById(), d.event(), w.url(), sentBody,
-                status, responseJson(responseBody), w.tags(), d.messageId(), durationMs, error, task.probe());
+        return new AttemptRecord(d.id(), d.attempts() + 1, outcome.status(), outcome.nextAttemptAt(), w.id(), w.createdById(),
+                d.event(), w.url(), sentBody, status, responseJson, w.tags(), d.messageId(), durationMs, error, probe,
+                outcome.disableReason());
     }
 
-    /** The response body as stored: itself when it is JSON, else a JSON string; at most 64 KiB of it. */
+    /** The response body as stored: itself when it is JSON, else a JSON string. */
     static String responseJson(String body) {
         if (body == null) {
             return null;
@@ -135,30 +94,8 @@ public final class Attempt {
         return Json.write(body);
     }
 
-    private static String readBounded(Message m) {
-        Object body = m.getBody();
-        if (body == null) {
-            return "";
-        }
-        byte[] bytes;
-        if (body instanceof byte[] b) {
-            bytes = b.length > MAX_RESPONSE_BYTES ? Arrays.copyOf(b, MAX_RESPONSE_BYTES) : b;
-        } else if (body instanceof String s) {
-            bytes = s.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-                bytes = Arrays.copyOf(bytes, MAX_RESPONSE_BYTES);
-            }
-        } else {
-            try (InputStream in = m.getBody(InputStream.class)) {
-                bytes = in == null ? new byte[0] : in.readNBytes(MAX_RESPONSE_BYTES);
-            } catch (IOException e) {
-                bytes = new byte[0];
-            }
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static String describe(Throwable failure) {
+    /** The log's short error for a failure without an answer; its prefix is the metric outcome (see outcomeOf). */
+    static String describe(Throwable failure) {
         Throwable t = failure;
         while (t.getCause() != null && !(t instanceof IOException)) {
             t = t.getCause();

@@ -45,8 +45,9 @@ public final class DispatchLifecycle extends EventNotifierSupport {
     public void notify(CamelEvent event) throws Exception {
         CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
         if (event instanceof CamelEvent.CamelContextStartingEvent) {
-            // before the retry route's first run, which may hand the recorder an outcome
-            recorder.start(context);
+            // Camel Main does not hand its context to the beans bound before it existed; the recorder needs it
+            // before the retry route's first run, which may give it an outcome to record
+            recorder.setCamelContext(context);
         } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
             ingestQueue.start(context);
             coreNats.start(context);

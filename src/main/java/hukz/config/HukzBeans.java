@@ -15,6 +15,7 @@ import hukz.api.http.HttpLimits;
 import hukz.console.ConsoleFiles;
 import hukz.api.openapi.OpenApiDocument;
 import hukz.attempt.Attempt;
+import hukz.attempt.AttemptExchange;
 import hukz.record.AttemptRecorder;
 import hukz.record.AttemptRows;
 import hukz.ingest.CoreNatsConsumption;
@@ -31,7 +32,7 @@ import hukz.ingest.IngestQueue;
 import hukz.ingest.JetStreamIngest;
 import hukz.ingest.NatsInboundHeaders;
 import hukz.retry.RetryPoller;
-import hukz.policy.RetrySchedule;
+import hukz.policy.RetryPolicy;
 import hukz.attempt.UrlGuard;
 import hukz.ingest.WebhookDirectory;
 import hukz.health.Consumption;
@@ -55,9 +56,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
@@ -75,12 +74,16 @@ public final class HukzBeans {
     private HukzBeans() {
     }
 
-    /** How long an attempt may hold a delivery before another worker may take it (the crash-recovery delay). */
+    /** How long an attempt may hold a delivery before another worker may take it: {@link RetryPolicy#lease()}. */
     public static Duration lease(HukzConfig config) {
-        return config.deliveryTimeout().multipliedBy(2).plusSeconds(5);
+        return RetryPolicy.of(config).lease();
     }
 
     public static void bind(Main main, HukzConfig config, DataSource dataSource, Connection nats) {
+        bind(BeanSink.of(main), config, dataSource, nats);
+    }
+
+    public static void bind(BeanSink main, HukzConfig config, DataSource dataSource, Connection nats) {
         Db db = new Db(dataSource);
         EventStore events = new EventStore(db);
         WebhookStore webhooks = new WebhookStore(db, events);
@@ -112,9 +115,8 @@ public final class HukzBeans {
         bindCamelMetrics(main, registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
-        RetrySchedule schedule = new RetrySchedule(config.retrySchedule());
         WebhookDirectory directory = new WebhookDirectory(webhooks, 1000);
-        Attempt attempt = new Attempt(schedule);
+        Attempt attempt = new Attempt(RetryPolicy.of(config));
         OperatorEvents operatorEvents = new OperatorEvents(nats, config.operatorSubjectPrefix());
         Circuits circuits = new Circuits(new CircuitPolicy(config.circuitFailures(), config.circuitCooldown()), config.disableAfter(),
                 flow, flowControl, webhooks, deliveries, directory, operatorEvents);
@@ -125,15 +127,10 @@ public final class HukzBeans {
         main.bind("vertx", GuardedVertx.create(new HttpGuard(HttpLimits.fromSystemProperties(), config.apiToken())));
         DeliveryHttp http = new DeliveryHttp(guard, config.deliveryTimeout(), Attempt.MAX_RESPONSE_BYTES + 1, MAX_CONNECTIONS_PER_RECEIVER);
         main.bind("deliveryHttp", http);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterStop(BaseMainSupport m) {
-                http.close();
-            }
-        });
+        main.afterStop(http::close);
         main.bind("flowControl", flowControl);
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl));
-        main.bind("attempt", attempt);
+        main.bind("attempt", new AttemptExchange(attempt));
         main.bind("attemptRecorder", recorder);
         // the record route (routes/record.camel.yaml): its batches, their JSON parameter, and its jdbc: step's DataSource
         main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
@@ -197,7 +194,7 @@ public final class HukzBeans {
      * and EventNotifier bean to the context; the registry's name is the one camel-micrometer looks up (a
      * {@code micrometer:} endpoint in a route counts into it too).
      */
-    static void bindCamelMetrics(Main main, PrometheusMeterRegistry registry) {
+    static void bindCamelMetrics(BeanSink main, PrometheusMeterRegistry registry) {
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory();
         routes.setMeterRegistry(registry);

@@ -3,9 +3,6 @@ package hukz.policy;
 import hukz.attempt.Attempt;
 import hukz.attempt.DeliveryTask;
 import hukz.ingest.WebhookDirectory;
-import hukz.policy.CircuitPolicy;
-import hukz.policy.FlowControl;
-import hukz.policy.InFlight;
 
 import hukz.store.AttemptRecord;
 import hukz.store.DeliveryStore;
@@ -14,11 +11,14 @@ import hukz.store.Webhook;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides which deliveries may be attempted now (SPEC §8): none of a webhook whose circuit is open, at most
@@ -33,17 +33,17 @@ public final class FlowControl {
     private final FlowStore flow;
     private final DeliveryStore deliveries;
     /** Webhooks with deliveries left due in the database for want of a slot: a freed slot is refilled at once. */
-    private final Set<Long> backlog = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> backlog = ConcurrentHashMap.newKeySet();
     private volatile Set<Long> openCircuits = Set.of();
     private volatile long openCircuitsReadAt;
     private final int circuitFailures;
     /** Failed attempts in a row seen by this instance, per webhook. */
-    private final Map<Long, Integer> failuresInARow = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Integer> failuresInARow = new ConcurrentHashMap<>();
     /**
      * Webhooks held as if their circuit were open, until when: their failures reached circuit_failures here and
      * the circuit in the database (written by the attempt recorder a moment later) is not read yet.
      */
-    private final Map<Long, Long> heldUntil = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Long> heldUntil = new ConcurrentHashMap<>();
 
     public FlowControl(InFlight inFlight, FlowStore flow, DeliveryStore deliveries, int circuitFailures) {
         this.circuitFailures = circuitFailures;
@@ -105,7 +105,7 @@ public final class FlowControl {
      */
     public Map<Long, Integer> room(Map<Long, Integer> newPerWebhook, WebhookDirectory directory) {
         Set<Long> open = openCircuits();
-        Map<Long, Integer> room = new java.util.HashMap<>();
+        Map<Long, Integer> room = new HashMap<>();
         newPerWebhook.forEach((id, n) -> {
             Webhook w = directory.enabled(id);
             int free = w == null || open.contains(id) ? 0 : inFlight.free(id, w.maxInFlight());
@@ -118,7 +118,7 @@ public final class FlowControl {
 
     /** Ingest stored deliveries: webhooks with some stored waiting have a backlog, refilled as their slots free. */
     public void stored(Map<Long, Integer> newPerWebhook, List<hukz.store.Delivery> leased) {
-        Map<Long, Integer> going = new java.util.HashMap<>();
+        Map<Long, Integer> going = new HashMap<>();
         leased.forEach(d -> going.merge(d.webhookId(), 1, Integer::sum));
         newPerWebhook.forEach((id, n) -> {
             if (going.getOrDefault(id, 0) < n) {
@@ -146,7 +146,7 @@ public final class FlowControl {
     }
 
     /** These webhooks may have due deliveries waiting for a slot: their next freed slot wakes the refill. */
-    public void waiting(java.util.Collection<Long> webhookIds) {
+    public void waiting(Collection<Long> webhookIds) {
         backlog.addAll(webhookIds);
     }
 

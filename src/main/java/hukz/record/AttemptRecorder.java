@@ -8,6 +8,7 @@ import hukz.policy.Circuits;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * metrics, circuits, a 410 disables its webhook, a delivery that failed for good is reported. An outcome is only
  * ever lost with the process (and then its delivery is attempted again once its lease runs out).
  */
-public final class AttemptRecorder {
+public final class AttemptRecorder implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptRecorder.class);
     /** The record route's queue, as the deliver route hands outcomes over on it (waiting while it is full). */
     public static final String QUEUE_URI = "seda:record?size=100000&blockWhenFull=true";
@@ -49,10 +50,15 @@ public final class AttemptRecorder {
         this.database = database;
     }
 
-    /** Called once the routes run: outcomes made outside a route (see {@link #record}) go to the record route. */
-    public void start(CamelContext camel) {
+    /** The context whose record route takes the outcomes made outside a route (see {@link #record}). */
+    @Override
+    public void setCamelContext(CamelContext camel) {
         this.context = camel;
-        this.producer = camel.createProducerTemplate();
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
     }
 
     /** The deliver route hands an outcome over: until it is committed, its delivery is not attempted again. */
@@ -66,7 +72,16 @@ public final class AttemptRecorder {
      * way as the deliver route's: onto the record route's queue.
      */
     public void record(AttemptRecord r) {
-        producer.sendBody(QUEUE_URI, handOver(r));
+        ProducerTemplate p = producer;
+        if (p == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = context.createProducerTemplate();
+                }
+                p = producer;
+            }
+        }
+        p.sendBody(QUEUE_URI, handOver(r));
     }
 
     /**
@@ -106,8 +121,8 @@ public final class AttemptRecorder {
 
     private void afterRecorded(AttemptRecord r) {
         metrics.attempt(Attempt.outcomeOf(r), Duration.ofMillis(r.durationMs()));
-        if (r.responseStatusCode() == 410) {
-            circuits.disable(r.webhookId(), "receiver answered 410 Gone", r);
+        if (r.disableReason() != null) {
+            circuits.disable(r.webhookId(), r.disableReason(), r);
         }
         if (Delivery.FAILED.equals(r.status())) {
             circuits.deliveryFailed(r);

@@ -5,7 +5,6 @@ import hukz.attempt.DeliveryTask;
 import hukz.ingest.WebhookDirectory;
 import hukz.policy.FlowControl;
 import hukz.record.AttemptRecorder;
-import hukz.retry.RetryPoller;
 
 import hukz.health.OutageTracker;
 import hukz.store.Delivery;
@@ -17,7 +16,12 @@ import org.apache.camel.component.seda.SedaEndpoint;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Takes due deliveries (retries, deliveries flow control left waiting, and any left pending by a crash or
@@ -76,7 +80,7 @@ public final class RetryPoller {
         }
         List<DeliveryTask> tasks = new ArrayList<>(probes());
         List<Long> full = flowControl.full();
-        java.util.Set<Long> leftBehind = new java.util.HashSet<>(full);
+        Set<Long> leftBehind = new HashSet<>(full);
         List<Delivery> claimed = deliveries.claimDue(Math.min(room, 500), lease, full, flowControl::inFlight, leftBehind);
         // their next freed slot takes the next of their due deliveries at once (a refill that finds none ends it)
         flowControl.waiting(leftBehind);
@@ -107,7 +111,7 @@ public final class RetryPoller {
         if (backlogged.isEmpty()) {
             return List.of();
         }
-        java.util.Map<Long, Integer> slots = new java.util.HashMap<>();
+        Map<Long, Integer> slots = new HashMap<>();
         for (long webhookId : backlogged) {
             var webhook = directory.enabled(webhookId);
             int free = webhook == null ? 0 : webhook.maxInFlight() - flowControl.inFlight(webhookId);
@@ -118,7 +122,7 @@ public final class RetryPoller {
             }
         }
         List<Delivery> claimed = deliveries.claimDueOf(slots, lease);
-        java.util.Map<Long, Integer> got = new java.util.HashMap<>();
+        Map<Long, Integer> got = new HashMap<>();
         List<DeliveryTask> tasks = new ArrayList<>();
         for (Delivery d : claimed) {
             got.merge(d.webhookId(), 1, Integer::sum);
@@ -143,7 +147,7 @@ public final class RetryPoller {
         List<DeliveryTask> probes = new ArrayList<>();
         for (long webhookId : flow.claimProbes(lease)) {
             var webhook = directory.enabled(webhookId);
-            var delivery = webhook == null ? java.util.Optional.<Delivery>empty() : deliveries.claimProbe(webhookId, lease);
+            var delivery = webhook == null ? Optional.<Delivery>empty() : deliveries.claimProbe(webhookId, lease);
             if (delivery.isPresent()) {
                 probes.add(new DeliveryTask(delivery.get(), webhook, true));
             } else {

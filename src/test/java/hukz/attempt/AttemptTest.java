@@ -1,22 +1,16 @@
 package hukz.attempt;
 
-import hukz.ingest.Envelope;
-import hukz.policy.RetrySchedule;
-
 import com.standardwebhooks.Webhook;
 import hukz.Version;
+import hukz.ingest.Envelope;
+import hukz.policy.RetryPolicy;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.SocketTimeoutException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,162 +19,171 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The attempt bean on its own: the request it prepares and how it reads an outcome (schedule 1s, 2s). */
+/**
+ * The attempt stage in plain values, no Camel: the request it signs and the record it makes of what came back
+ * (schedule 1s, 2s: three attempts at most).
+ */
 class AttemptTest {
-    static CamelContext camel;
-    private final Attempt attempt = new Attempt(new RetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2))));
+    private final Attempt attempt = new Attempt(new RetryPolicy(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), Duration.ofSeconds(30)));
     private final String secret = Signer.newSecret();
 
-    @BeforeAll
-    static void camel() {
-        camel = new DefaultCamelContext();
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        camel.close();
-    }
-
-    private DeliveryTask task(int attemptsMade, String format) {
+    private DeliveryTask task(int attemptsMade, String format, Map<String, String> headers) {
         String envelope = Envelope.build("msg_abc", "post.created", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), Instant.now());
         Delivery d = new Delivery(7, Instant.now(), Instant.now(), 3, "msg_abc", "post.created", envelope, Delivery.PENDING,
                 attemptsMade, null, null, null);
         hukz.store.Webhook w = new hukz.store.Webhook(3, Instant.now(), Instant.now(), 9, 9, "w", "http://receiver.example/hook", true,
-                null, Map.of("team", "a"), null, secret, null, null, Map.of("X-Api-Key", "k"), format, List.of());
+                null, Map.of("team", "a"), null, secret, null, null, headers, format, List.of());
         return new DeliveryTask(d, w);
     }
 
-    private Exchange prepared(DeliveryTask task) {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setHeader("CamelNatsSubject", "post.created");
-        exchange.getMessage().setHeader("Nats-Msg-Id", "x");
-        exchange.getMessage().setBody(task);
-        attempt.prepare(exchange);
-        return exchange;
+    private DeliveryTask task(int attemptsMade) {
+        return task(attemptsMade, PayloadFormat.JSON, Map.of("X-Api-Key", "k"));
     }
 
-    private AttemptRecord answered(DeliveryTask task, int status, String body, Map<String, String> headers) {
-        Exchange exchange = prepared(task);
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        headers.forEach(exchange.getMessage()::setHeader);
-        exchange.getMessage().setBody(body);
-        return attempt.outcome(exchange);
+    private AttemptRecord answered(DeliveryTask task, int status, String body, String retryAfter) {
+        return attempt.outcome(task, attempt.request(task), new Reply.Answer(status, retryAfter, body), 12);
     }
 
     private AttemptRecord failed(DeliveryTask task, Exception e) {
-        Exchange exchange = prepared(task);
-        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, e);
-        return attempt.outcome(exchange);
+        return attempt.outcome(task, attempt.request(task), new Reply.Failure(e), 12);
+    }
+
+    private static void verify(String secret, SignedRequest r) throws Exception {
+        new Webhook(secret).verify(r.body(), Map.of(
+                "webhook-id", List.of(r.headers().get("webhook-id")),
+                "webhook-timestamp", List.of(r.headers().get("webhook-timestamp")),
+                "webhook-signature", List.of(r.headers().get("webhook-signature"))));
     }
 
     @Test
-    void preparesASignedPostWithOnlyTheRequestHeaders() throws Exception {
-        DeliveryTask task = task(0, PayloadFormat.JSON);
-        Exchange exchange = prepared(task);
-        var m = exchange.getMessage();
-        String body = new String(m.getBody(byte[].class), StandardCharsets.UTF_8);
+    void signsAPostWithTheWebhookHeadersAndTheStandardOnes() throws Exception {
+        DeliveryTask task = task(0);
+        Instant now = Instant.now();
+        SignedRequest r = attempt.request(task, now);
 
-        assertThat(m.getHeader(Exchange.HTTP_URI)).isEqualTo("http://receiver.example/hook");
-        assertThat(m.getHeader(Exchange.HTTP_METHOD)).isEqualTo("POST");
-        assertThat(m.getHeader(Exchange.CONTENT_TYPE)).isEqualTo("application/json");
-        assertThat(m.getHeader("User-Agent")).isEqualTo("hukz/" + Version.VERSION);
-        assertThat(m.getHeader("X-Api-Key")).isEqualTo("k");
-        assertThat(m.getHeader("webhook-id")).isEqualTo("msg_abc");
-        assertThat(m.getHeaders()).doesNotContainKeys("CamelNatsSubject", "Nats-Msg-Id");
-        assertThat(body).isEqualTo(task.delivery().payload());
-        new Webhook(secret).verify(body, Map.of(
-                "webhook-id", List.of(m.getHeader("webhook-id", String.class)),
-                "webhook-timestamp", List.of(m.getHeader("webhook-timestamp", String.class)),
-                "webhook-signature", List.of(m.getHeader("webhook-signature", String.class))));
+        assertThat(r.url()).isEqualTo("http://receiver.example/hook");
+        assertThat(r.body()).isEqualTo(task.delivery().payload());
+        assertThat(r.bodyBytes()).isEqualTo(task.delivery().payload().getBytes(StandardCharsets.UTF_8));
+        assertThat(r.timestamp()).isEqualTo(now.getEpochSecond());
+        assertThat(r.headers()).containsOnlyKeys("X-Api-Key", "Content-Type", "User-Agent", "webhook-id", "webhook-timestamp",
+                "webhook-signature");
+        assertThat(r.headers()).containsEntry("X-Api-Key", "k").containsEntry("Content-Type", "application/json")
+                .containsEntry("User-Agent", "hukz/" + Version.VERSION).containsEntry("webhook-id", "msg_abc")
+                .containsEntry("webhook-timestamp", String.valueOf(now.getEpochSecond()));
+        verify(secret, r);
     }
 
     @Test
-    void aRotatedOutSecretSignsOnlyDuringItsGracePeriod() {
-        DeliveryTask t = task(0, PayloadFormat.JSON);
+    void hukzsOwnHeadersWinOverAWebhookHeaderOfTheSameNameInAnyCase() {
+        SignedRequest r = attempt.request(task(0, PayloadFormat.JSON, Map.of("user-agent", "mine", "WEBHOOK-ID", "forged")));
+        assertThat(r.headers()).hasSize(5);
+        assertThat(r.headers().get("User-Agent")).isEqualTo("hukz/" + Version.VERSION);
+        assertThat(r.headers().get("webhook-id")).isEqualTo("msg_abc");
+    }
+
+    @Test
+    void aRotatedOutSecretSignsOnlyDuringItsGracePeriod() throws Exception {
+        DeliveryTask t = task(0);
         hukz.store.Webhook w = t.webhook();
         String old = Signer.newSecret();
         for (Instant until : List.of(Instant.now().plusSeconds(3600), Instant.now().minusSeconds(1))) {
             hukz.store.Webhook rotated = new hukz.store.Webhook(w.id(), w.createdAt(), w.updatedAt(), w.createdById(), w.updatedById(),
                     w.name(), w.url(), true, null, w.tags(), null, w.secret(), old, until, w.headers(), w.format(), List.of());
-            Exchange exchange = prepared(new DeliveryTask(t.delivery(), rotated));
-            int signatures = exchange.getMessage().getHeader("webhook-signature", String.class).split(" ").length;
-            assertThat(signatures).isEqualTo(until.isAfter(Instant.now()) ? 2 : 1);
+            SignedRequest r = attempt.request(new DeliveryTask(t.delivery(), rotated));
+            assertThat(r.headers().get("webhook-signature").split(" ")).hasSize(until.isAfter(Instant.now()) ? 2 : 1);
+            verify(secret, r);
         }
     }
 
     @Test
     void chatFormatsAreRenderedWhenSent() {
-        Exchange exchange = prepared(task(0, PayloadFormat.SLACK));
-        assertThat(new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8)).startsWith("{\"text\":");
+        assertThat(attempt.request(task(0, PayloadFormat.SLACK, Map.of())).body()).startsWith("{\"text\":");
     }
 
     @Test
     void twoHundredsDeliver() {
-        AttemptRecord r = answered(task(0, PayloadFormat.JSON), 204, "", Map.of());
+        DeliveryTask t = task(0);
+        AttemptRecord r = answered(t, 204, "", null);
         assertThat(r.status()).isEqualTo(Delivery.DELIVERED);
         assertThat(r.attempt()).isEqualTo(1);
         assertThat(r.nextAttemptAt()).isNull();
         assertThat(r.error()).isNull();
+        assertThat(r.disableReason()).isNull();
         assertThat(r.responseStatusCode()).isEqualTo(204);
         assertThat(r.tags()).isEqualTo(Map.of("team", "a"));
         assertThat(r.webhookCreatedById()).isEqualTo(9);
         assertThat(r.messageId()).isEqualTo("msg_abc");
+        assertThat(r.durationMs()).isEqualTo(12);
+        assertThat(r.data()).isEqualTo(t.delivery().payload());
+        assertThat(r.url()).isEqualTo("http://receiver.example/hook");
     }
 
     @Test
     void otherStatusesAreRetriedOnTheScheduleUntilItEnds() {
         Instant before = Instant.now();
-        AttemptRecord first = answered(task(0, PayloadFormat.JSON), 500, "oops", Map.of());
+        AttemptRecord first = answered(task(0), 500, "oops", null);
         assertThat(first.status()).isEqualTo(Delivery.PENDING);
         assertThat(first.error()).isEqualTo("HTTP 500");
         assertThat(first.nextAttemptAt()).isBetween(before.plusSeconds(1), Instant.now().plusMillis(1100));
         assertThat(first.responseBodyJson()).isEqualTo("\"oops\"");
 
-        AttemptRecord last = answered(task(2, PayloadFormat.JSON), 302, "", Map.of("Location", "http://elsewhere.example/"));
+        AttemptRecord last = answered(task(2), 302, "", null);
         assertThat(last.attempt()).isEqualTo(3);
         assertThat(last.status()).isEqualTo(Delivery.FAILED);
         assertThat(last.nextAttemptAt()).isNull();
+        assertThat(last.disableReason()).isNull();
     }
 
     @Test
-    void goneFailsAtOnce() {
-        AttemptRecord r = answered(task(0, PayloadFormat.JSON), 410, "", Map.of());
+    void goneFailsAtOnceAndCarriesTheDisableReason() {
+        AttemptRecord r = answered(task(0), 410, "", null);
         assertThat(r.status()).isEqualTo(Delivery.FAILED);
         assertThat(r.nextAttemptAt()).isNull();
+        assertThat(r.error()).isEqualTo("HTTP 410");
+        assertThat(r.disableReason()).isEqualTo("receiver answered 410 Gone");
     }
 
     @Test
     void retryAfterCountsOnlyFor429And503() {
         Instant before = Instant.now();
-        AttemptRecord tooMany = answered(task(0, PayloadFormat.JSON), 429, "", Map.of("Retry-After", "60"));
-        assertThat(tooMany.nextAttemptAt()).isAfterOrEqualTo(before.plusSeconds(2));
-        AttemptRecord unavailable = answered(task(0, PayloadFormat.JSON), 503, "", Map.of("Retry-After", "60"));
-        assertThat(unavailable.nextAttemptAt()).isAfterOrEqualTo(before.plusSeconds(2));
-        AttemptRecord error = answered(task(0, PayloadFormat.JSON), 500, "", Map.of("Retry-After", "60"));
-        assertThat(error.nextAttemptAt()).isBefore(before.plusSeconds(2));
+        assertThat(answered(task(0), 429, "", "60").nextAttemptAt()).isAfterOrEqualTo(before.plusSeconds(2));
+        assertThat(answered(task(0), 503, "", "60").nextAttemptAt()).isAfterOrEqualTo(before.plusSeconds(2));
+        assertThat(answered(task(0), 500, "", "60").nextAttemptAt()).isBefore(before.plusSeconds(2));
+    }
+
+    @Test
+    void aProbeIsRecordedAsOneAndSpendsItsStep() {
+        DeliveryTask t = task(2);
+        DeliveryTask probe = new DeliveryTask(t.delivery(), t.webhook(), true);
+        AttemptRecord r = attempt.outcome(probe, attempt.request(probe), new Reply.Failure(new SocketTimeoutException("Read timed out")), 5);
+        assertThat(r.probe()).isTrue();
+        assertThat(r.attempt()).isEqualTo(3);
+        assertThat(r.status()).isEqualTo(Delivery.FAILED);
     }
 
     @Test
     void failuresWithoutResponseHaveStatusZeroAndAShortError() {
-        AttemptRecord timeout = failed(task(0, PayloadFormat.JSON), new SocketTimeoutException("Read timed out"));
+        AttemptRecord timeout = failed(task(0), new SocketTimeoutException("Read timed out"));
         assertThat(timeout.responseStatusCode()).isZero();
         assertThat(timeout.responseBodyJson()).isNull();
         assertThat(timeout.error()).startsWith("timeout");
         assertThat(timeout.status()).isEqualTo(Delivery.PENDING);
         assertThat(Attempt.outcomeOf(timeout)).isEqualTo("timeout");
 
-        AttemptRecord refused = failed(task(0, PayloadFormat.JSON), new RuntimeException(new ConnectException("Connection refused")));
+        AttemptRecord refused = failed(task(0), new RuntimeException(new ConnectException("Connection refused")));
         assertThat(refused.error()).startsWith("connection error");
         assertThat(Attempt.outcomeOf(refused)).isEqualTo("connection_error");
 
-        AttemptRecord guarded = failed(task(0, PayloadFormat.JSON),
-                new java.net.UnknownHostException(GuardedDnsResolver.REFUSED + "x resolves to a loopback address"));
+        AttemptRecord guarded = failed(task(0), new UnknownHostException(GuardedDnsResolver.REFUSED + "x resolves to a loopback address"));
         assertThat(guarded.error()).startsWith("refused");
         assertThat(Attempt.outcomeOf(guarded)).isEqualTo("refused");
 
-        AttemptRecord other = failed(task(0, PayloadFormat.JSON), new IllegalStateException("x".repeat(2000)));
-        assertThat(other.error()).hasSizeLessThanOrEqualTo(500);
+        AttemptRecord unknown = failed(task(0), new UnknownHostException("nowhere.example"));
+        assertThat(unknown.error()).isEqualTo("connection error: unknown host nowhere.example");
+
+        AttemptRecord other = failed(task(0), new IllegalStateException("x".repeat(2000)));
+        assertThat(other.error()).hasSizeLessThanOrEqualTo(500).startsWith("IllegalStateException: ");
+        assertThat(Attempt.outcomeOf(other)).isEqualTo("other");
     }
 
     @Test
@@ -195,14 +198,32 @@ class AttemptTest {
 
     @Test
     void responseBodyIsCutAt64KiB() {
-        AttemptRecord r = answered(task(0, PayloadFormat.JSON), 200, "z".repeat(100_000), Map.of());
-        assertThat(r.responseBodyJson()).hasSize(Attempt.MAX_RESPONSE_BYTES + 2);
+        Reply.Answer big = Reply.Answer.of(200, null, "z".repeat(100_000).getBytes(StandardCharsets.UTF_8));
+        assertThat(big.body()).hasSize(Attempt.MAX_RESPONSE_BYTES);
+        DeliveryTask t = task(0);
+        assertThat(attempt.outcome(t, attempt.request(t), big, 1).responseBodyJson()).hasSize(Attempt.MAX_RESPONSE_BYTES + 2);
+        Reply.Answer exact = Reply.Answer.of(200, null, new byte[Attempt.MAX_RESPONSE_BYTES]);
+        assertThat(exact.body()).hasSize(Attempt.MAX_RESPONSE_BYTES);
     }
 
     @Test
     void outcomesByStatusClass() {
-        assertThat(Attempt.outcomeOf(answered(task(0, PayloadFormat.JSON), 200, "", Map.of()))).isEqualTo("2xx");
-        assertThat(Attempt.outcomeOf(answered(task(0, PayloadFormat.JSON), 404, "", Map.of()))).isEqualTo("4xx");
-        assertThat(Attempt.outcomeOf(answered(task(0, PayloadFormat.JSON), 502, "", Map.of()))).isEqualTo("5xx");
+        assertThat(Attempt.outcomeOf(answered(task(0), 200, "", null))).isEqualTo("2xx");
+        assertThat(Attempt.outcomeOf(answered(task(0), 404, "", null))).isEqualTo("4xx");
+        assertThat(Attempt.outcomeOf(answered(task(0), 502, "", null))).isEqualTo("5xx");
+    }
+
+    @Test
+    void aDeliveryOfADisabledWebhookFailsWithoutAnAttempt() {
+        AttemptRecord r = attempt.refusedFinally(task(1), "webhook is disabled or deleted");
+        assertThat(r.status()).isEqualTo(Delivery.FAILED);
+        assertThat(r.attempt()).isEqualTo(2);
+        assertThat(r.nextAttemptAt()).isNull();
+        assertThat(r.responseStatusCode()).isZero();
+        assertThat(r.responseBodyJson()).isNull();
+        assertThat(r.durationMs()).isZero();
+        assertThat(r.error()).isEqualTo("webhook is disabled or deleted");
+        assertThat(r.disableReason()).isNull();
+        assertThat(r.probe()).isFalse();
     }
 }

@@ -40,12 +40,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console in a real browser (headless chromium) against the real hukz, nats-server and an HTTP receiver:
  * the README's worked example done through the console's forms, as a person would. The steps depend on each
- * other and run in order. Screenshots go to docs/ for the README.
+ * other and run in order. Screenshots go to target/screenshots; with -Dhukz.screenshots=docs they replace the
+ * README's pictures in docs/ (a run that changes nothing else leaves the checkout clean).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
     static final Duration WAIT = Duration.ofSeconds(20);
-    static final Path DOCS = Path.of("docs");
+    static final Path DOCS = Path.of(System.getProperty("hukz.screenshots", "target/screenshots"));
     static TestHukz hukz;
     static Api api;
     static NatsPublisher nats;

@@ -16,9 +16,9 @@ class AttemptRowsTest {
     @Test
     void eachAttemptIsAnObjectKeyedByColumnName() throws Exception {
         AttemptRecord retry = new AttemptRecord(7, 2, "pending", Instant.parse("2026-01-02T03:04:05Z"), 3, 11, "order.created",
-                "http://127.0.0.1/hook", "{\"a\": 1}", 503, "{\"body\":\"busy\"}", Map.of("app", "shop"), "msg_1", 12, null, false);
+                "http://127.0.0.1/hook", "{\"a\": 1}", 503, "{\"body\":\"busy\"}", Map.of("app", "shop"), "msg_1", 12, null, false, null);
         AttemptRecord ping = new AttemptRecord(0, 1, "delivered", null, 3, 11, "hukz.ping", "http://127.0.0.1/hook", "{}",
-                200, null, Map.of(), "msg_2", 5_000_000_000L, "slow", false);
+                200, null, Map.of(), "msg_2", 5_000_000_000L, "slow", false, null);
 
         JsonNode rows = Json.MAPPER.readTree(new AttemptRows().json(List.of(retry, ping)));
 

@@ -1,0 +1,79 @@
+package hukz.attempt;
+
+import hukz.store.AttemptRecord;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The attempt route's edge, and the only code of the attempt stage that touches the {@link Exchange}: it puts
+ * {@link Attempt#request}'s signed request on the message for the HTTP step ({@link DeliveryHttp}) and reads
+ * what that step left into {@link Attempt#outcome}. Between the two it keeps the task, the request and the
+ * start time in one exchange property.
+ */
+public final class AttemptExchange {
+    static final String SENDING = "hukzAttempt";
+
+    /** What the second step needs from the first. */
+    private record Sending(DeliveryTask task, SignedRequest request, long startedNanos) {
+    }
+
+    private final Attempt attempt;
+
+    public AttemptExchange(Attempt attempt) {
+        this.attempt = attempt;
+    }
+
+    /** Replaces the message's headers and body with the signed request of the task in the body; the clock starts. */
+    public void prepare(Exchange exchange) {
+        DeliveryTask task = exchange.getMessage().getBody(DeliveryTask.class);
+        SignedRequest request = attempt.request(task);
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        request.headers().forEach(m::setHeader);
+        m.setHeader(Exchange.HTTP_URI, request.url());
+        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setBody(request.bodyBytes());
+        exchange.setProperty(SENDING, new Sending(task, request, System.nanoTime()));
+    }
+
+    /** The attempt's record from the response (status, Retry-After, body) or the failure the HTTP step left. */
+    public AttemptRecord outcome(Exchange exchange) {
+        Sending sending = exchange.getProperty(SENDING, Sending.class);
+        long durationMs = (System.nanoTime() - sending.startedNanos()) / 1_000_000;
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure == null) {
+            failure = exchange.getException();
+            exchange.setException(null);
+        }
+        Reply reply = failure != null ? new Reply.Failure(failure) : answer(exchange.getMessage());
+        return attempt.outcome(sending.task(), sending.request(), reply, durationMs);
+    }
+
+    private static Reply.Answer answer(Message m) {
+        Integer code = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        return Reply.Answer.of(code == null ? 0 : code, m.getHeader("Retry-After", String.class), body(m));
+    }
+
+    /** The response body, never more of a stream than an attempt keeps. */
+    private static byte[] body(Message m) {
+        Object body = m.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof byte[] b) {
+            return b;
+        }
+        if (body instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        try (InputStream in = m.getBody(InputStream.class)) {
+            return in == null ? new byte[0] : in.readNBytes(Attempt.MAX_RESPONSE_BYTES);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+}
