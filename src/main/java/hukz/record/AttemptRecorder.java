@@ -25,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The Java side of the record route (routes/record.camel.yaml), which commits attempt outcomes in batches, log
  * rows and delivery states in one statement. Here: which deliveries have an outcome on its way to the database,
  * whether a failed batch is tried again (for as long as a database outage lasts), and what follows a commit —
- * metrics, circuits, a 410 disables its webhook, a delivery that failed for good is reported. An outcome is only
- * ever lost with the process (and then its delivery is attempted again once its lease runs out).
+ * metrics, circuits, the webhook disabled when the retry policy says so, a delivery that failed for good
+ * reported. An outcome is only ever lost with the process (then its delivery is attempted again once its lease
+ * runs out).
  */
 public final class AttemptRecorder implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptRecorder.class);
