@@ -2,18 +2,18 @@ package hukz.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hukz.Json;
-import hukz.health.Readiness;
+import hukz.health.HealthReport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Exchange;
 
-/** Routes without X-User: ping, health, metrics. */
+import java.util.Map;
+
+/** Routes without X-User: ping, health (from Camel's health checks, see HealthReport), metrics. */
 public final class ServiceApi {
-    private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
     private final ApiRequest requests;
 
-    public ServiceApi(Readiness readiness, PrometheusMeterRegistry registry, ApiRequest requests) {
-        this.readiness = readiness;
+    public ServiceApi(PrometheusMeterRegistry registry, ApiRequest requests) {
         this.registry = registry;
         this.requests = requests;
     }
@@ -25,23 +25,24 @@ public final class ServiceApi {
     }
 
     public void alive(Exchange exchange) {
-        ping(exchange);
+        answer(exchange, HealthReport.livenessProblems(exchange.getContext()));
     }
 
     public void ready(Exchange exchange) {
-        ObjectNode errors = Json.object();
-        // The HTTP server answers while Camel is still adding the other routes: not ready until all are up.
-        if (!exchange.getContext().getStatus().isStarted()) {
-            errors.put("service", "starting");
-        }
-        readiness.problems().forEach(errors::put);
-        if (errors.isEmpty()) {
+        answer(exchange, HealthReport.readinessProblems(exchange.getContext()));
+    }
+
+    /** 200 {"status":"ok"} while nothing is down, else 503 {"errors":{part: reason}}. */
+    private void answer(Exchange exchange, Map<String, String> problems) {
+        if (problems.isEmpty()) {
             ping(exchange);
-        } else {
-            ObjectNode body = Json.object();
-            body.set("errors", errors);
-            ApiResponses.write(exchange, 503, body);
+            return;
         }
+        ObjectNode errors = Json.object();
+        problems.forEach(errors::put);
+        ObjectNode body = Json.object();
+        body.set("errors", errors);
+        ApiResponses.write(exchange, 503, body);
     }
 
     /** Prometheus text; behind the api token when one is set, as it tells about traffic. */

@@ -38,6 +38,9 @@ import hukz.ingest.WebhookDirectory;
 import hukz.health.Consumption;
 import hukz.health.NatsOutageListener;
 import hukz.health.OutageTracker;
+import hukz.health.DatabaseCheck;
+import hukz.health.HukzHealthChecks;
+import hukz.health.NatsCheck;
 import hukz.health.Readiness;
 import hukz.store.Db;
 import hukz.store.DeliveryStore;
@@ -56,6 +59,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.component.nats.NatsComponent;
+import org.apache.camel.main.HealthConfigurationProperties;
 import org.apache.camel.main.Main;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
@@ -80,6 +84,7 @@ public final class HukzBeans {
     }
 
     public static void bind(Main main, HukzConfig config, DataSource dataSource, Connection nats) {
+        configureHealth(main);
         bind(BeanSink.of(main), config, dataSource, nats);
     }
 
@@ -169,8 +174,25 @@ public final class HukzBeans {
         Readiness readiness = new Readiness(dataSource, database, nats, consumption);
         Gauge.builder("hukz_consumer_active", readiness, r -> r.natsProblem() == null ? 1 : 0)
                 .description("1 while the NATS subscription or JetStream durable consumer is taking messages").register(registry);
-        main.bind("serviceApi", new ServiceApi(readiness, registry, requests));
+        // Camel Main registers every HealthCheckRepository bean in the context's health check registry.
+        main.bind("hukzHealthChecks", new HukzHealthChecks(new DatabaseCheck(readiness), new NatsCheck(readiness)));
+        main.bind("serviceApi", new ServiceApi(registry, requests));
         main.bind("dispatchLifecycle", new DispatchLifecycle(ingestQueue, jetStream, recorder, coreNats));
+    }
+
+    /**
+     * /health/* answer from the Camel context's health check registry (hukz.health.HealthReport): Camel's context
+     * check, one check per route ("not ready until all routes are up"), and hukz's database and nats checks
+     * (HukzHealthChecks, bound in {@link #bind}). Set here rather than in application.properties so that editing
+     * Camel's tuning cannot quietly take a part out of readiness. Consumer checks stay off (for these components they
+     * only repeat their route's state), as do producer checks. The route tests have no /health, so only Main does this.
+     */
+    static void configureHealth(Main main) {
+        HealthConfigurationProperties health = main.configure().health();
+        health.setEnabled(true);
+        health.setRoutesEnabled(true);
+        health.setConsumersEnabled(false);
+        health.setProducersEnabled(false);
     }
 
     /** A gauge that reads the database: nothing (NaN) while it is unreachable, rather than a wait per scrape. */

@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #restore()} forwards again. The port stays bound throughout, so that nothing else on the machine can
  * take it while the server is "away". {@link #dropFromClients()} breaks the open connections one way only, as a
  * network can: what the clients send is lost, what the server sends still arrives, and new connections work.
+ * {@link #stall()} makes the network go silent, as a partition does: nothing is reset, no byte goes through either
+ * way and new connections are accepted but never answered (a client's connect and login hang); {@link #restore()}
+ * then lets the held bytes through, as TCP does when a partition heals, and closes the connections held unanswered.
  */
 public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
@@ -22,7 +25,9 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final Set<Socket> dropping = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> held = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private boolean stalled;
 
     public TcpProxy(int targetPort) {
         this.targetPort = targetPort;
@@ -52,9 +57,38 @@ public final class TcpProxy implements AutoCloseable {
         dropping.addAll(clients);
     }
 
-    /** Forwards new connections again. */
+    /** From now on, nothing goes through and new connections are held unanswered, until {@link #restore()}. */
+    public synchronized void stall() {
+        stalled = true;
+    }
+
+    /** Forwards new connections again; after a stall, lets the held bytes through. */
     public void restore() {
         cut = false;
+        synchronized (this) {
+            stalled = false;
+            notifyAll();
+        }
+        for (Socket s : held) {
+            closeQuietly(s);
+        }
+        held.clear();
+    }
+
+    private synchronized boolean isStalled() {
+        return stalled;
+    }
+
+    /** Holds the calling pump while the network is stalled (bounded: until restore() or close()). */
+    private synchronized void awaitFlowing() throws java.io.InterruptedIOException {
+        while (stalled && !server.isClosed()) {
+            try {
+                wait(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("proxy stopped");
+            }
+        }
     }
 
     private void accept() {
@@ -67,6 +101,10 @@ public final class TcpProxy implements AutoCloseable {
             }
             if (cut) {
                 refuse(client);
+                continue;
+            }
+            if (isStalled()) {
+                held.add(client);
                 continue;
             }
             try {
@@ -106,6 +144,7 @@ public final class TcpProxy implements AutoCloseable {
                 if (dropping.contains(from)) {
                     continue;
                 }
+                awaitFlowing();
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -142,5 +181,6 @@ public final class TcpProxy implements AutoCloseable {
     public void close() {
         cut();
         closeQuietly(server);
+        restore();
     }
 }
