@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts and stops the dispatch around the routes. On stop: stop taking messages from NATS first (so the queue
  * group hands new messages to other instances), then let the {@code ingest} route store what was taken (it drains
- * {@code seda:ingest}) while the other routes still run, and once the delivery routes have finished their attempts,
- * commit the last attempt records.
+ * {@code seda:ingest}) while the other routes still run. The record route stops last (routes/record.camel.yaml)
+ * and writes what is queued unless the database is away.
  */
 public final class DispatchLifecycle extends EventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchLifecycle.class);
@@ -46,15 +46,19 @@ public final class DispatchLifecycle extends EventNotifierSupport {
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextStartedEvent
-                || event instanceof CamelEvent.CamelContextStoppingEvent
-                || event instanceof CamelEvent.CamelContextStoppedEvent;
+        return event instanceof CamelEvent.CamelContextStartingEvent
+                || event instanceof CamelEvent.CamelContextStartedEvent
+                || event instanceof CamelEvent.CamelContextStoppingEvent;
     }
 
     @Override
     public void notify(CamelEvent event) throws Exception {
         CamelContext context = ((CamelEvent.CamelContextEvent) event).getContext();
-        if (event instanceof CamelEvent.CamelContextStartedEvent) {
+        if (event instanceof CamelEvent.CamelContextStartingEvent) {
+            // Camel Main does not hand its context to the beans bound before it existed; the recorder needs it
+            // before the retry route's first run, which may give it an outcome to record
+            recorder.setCamelContext(context);
+        } else if (event instanceof CamelEvent.CamelContextStartedEvent) {
             ingestBuffer.setCamelContext(context);
             coreNats.start(context);
         } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
@@ -63,9 +67,8 @@ public final class DispatchLifecycle extends EventNotifierSupport {
             ingestFailures.closing();
             stop(context, INGEST_ROUTE, STORE_TAKEN_SECONDS);
             ingestFailures.stopped();
+            recorder.shuttingDown();
             LOG.info("stopped taking messages; attempts in flight finish before shutdown");
-        } else {
-            recorder.close();
         }
     }
 

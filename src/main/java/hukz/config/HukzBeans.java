@@ -17,6 +17,7 @@ import hukz.api.openapi.OpenApiDocument;
 import hukz.attempt.Attempt;
 import hukz.attempt.AttemptExchange;
 import hukz.record.AttemptRecorder;
+import hukz.record.AttemptRows;
 import hukz.ingest.CoreNatsConsumption;
 import hukz.policy.CircuitPolicy;
 import hukz.policy.Circuits;
@@ -126,7 +127,7 @@ public final class HukzBeans {
         OperatorEvents operatorEvents = new OperatorEvents(nats, config.operatorSubjectPrefix());
         Circuits circuits = new Circuits(new CircuitPolicy(config.circuitFailures(), config.circuitCooldown()), config.disableAfter(),
                 flow, flowControl, webhooks, deliveries, directory, operatorEvents);
-        AttemptRecorder recorder = new AttemptRecorder(deliveries, circuits, metrics, database);
+        AttemptRecorder recorder = new AttemptRecorder(circuits, metrics, database);
         ApiRequest requests = new ApiRequest(config.apiToken());
 
         // The API server's Vert.x: platform-http takes it from the registry and builds its server on it.
@@ -138,6 +139,11 @@ public final class HukzBeans {
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl, database));
         main.bind("attempt", new AttemptExchange(attempt));
         main.bind("attemptRecorder", recorder);
+        // the record route (routes/record.camel.yaml): its batches, their JSON parameter, and its jdbc: step's DataSource
+        main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
+        main.bind("sameThread", new SynchronousExecutorService());
+        main.bind("attemptRows", new AttemptRows());
+        main.bind("dataSource", dataSource);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
                 DeliveryApi.DELIVER_URI, database));
         main.bind("deliveryStore", deliveries);

@@ -2,99 +2,87 @@ package hukz.record;
 
 import hukz.attempt.Attempt;
 import hukz.health.DispatchMetrics;
-import hukz.policy.Circuits;
-import hukz.record.AttemptRecorder;
-import hukz.record.BatchQueue;
-
 import hukz.health.OutageTracker;
+import hukz.health.Outages;
+import hukz.policy.Circuits;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
-import hukz.store.DeliveryStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Commits attempts (log row + delivery state, in one transaction per batch) and acts on them: they move their
- * webhooks' circuits, a 410 disables the webhook, a delivery that failed for good is reported. Attempts are
- * queued and written in batches by one thread; when the database is unreachable the batch is tried again for
- * as long as the outage lasts, so an outcome is only ever lost with the process (and then its delivery is
- * attempted again once its lease runs out).
+ * The Java side of the record route (routes/record.camel.yaml), which commits attempt outcomes in batches, log
+ * rows and delivery states in one statement. Here: which deliveries have an outcome on its way to the database,
+ * whether a failed batch is tried again (for as long as a database outage lasts), and what follows a commit —
+ * metrics, circuits, the webhook disabled when the retry policy says so, a delivery that failed for good
+ * reported. An outcome is only ever lost with the process (then its delivery is attempted again once its lease
+ * runs out).
  */
-public final class AttemptRecorder {
+public final class AttemptRecorder implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptRecorder.class);
-    private final DeliveryStore deliveries;
+    /** The record route's queue, as the deliver route hands outcomes over on it (waiting while it is full). */
+    public static final String QUEUE_URI = "seda:record?size=100000&blockWhenFull=true";
+    /** Tries of a batch that fails for a reason other than an outage (a bug, bad data). */
+    static final int TRIES_ON_ERROR = 3;
     private final Circuits circuits;
     private final DispatchMetrics metrics;
-    private final BatchQueue<AttemptRecord> queue;
     private final OutageTracker database;
-    private volatile boolean closing;
-    private boolean reportedShutdownLoss;
     /** Deliveries with an attempt made and its outcome not yet committed. */
     private final Set<Long> unrecorded = ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
+    private volatile boolean reportedShutdownLoss;
+    private volatile CamelContext context;
+    private volatile ProducerTemplate producer;
 
-    public AttemptRecorder(DeliveryStore deliveries, Circuits circuits, DispatchMetrics metrics, OutageTracker database) {
-        this.database = database;
-        this.deliveries = deliveries;
+    public AttemptRecorder(Circuits circuits, DispatchMetrics metrics, OutageTracker database) {
         this.circuits = circuits;
         this.metrics = metrics;
-        this.queue = new BatchQueue<>("hukz-attempt-recorder", 100_000, 500, this::write);
-        queue.start();
+        this.database = database;
     }
 
-    /** Queues the attempt for the next batch (waits only when 100,000 are already waiting). */
-    public void record(AttemptRecord r) {
+    /** The context whose record route takes the outcomes made outside a route (see {@link #record}). */
+    @Override
+    public void setCamelContext(CamelContext camel) {
+        this.context = camel;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    /** The deliver route hands an outcome over: until it is committed, its delivery is not attempted again. */
+    public AttemptRecord handOver(AttemptRecord r) {
         unrecorded.add(r.deliveryId());
-        if (!queue.put(r)) {
-            write(List.of(r));
-        }
+        return r;
     }
 
-    private void write(List<AttemptRecord> batch) {
-        long pause = 200;
-        for (int failures = 0; ; ) {
-            try {
-                deliveries.recordAttempts(batch);
-                database.up();
-                break;
-            } catch (RuntimeException e) {
-                if (database.failed(e)) {
-                    if (closing) {
-                        leaveToLease(batch);
-                        return;
-                    }
-                    sleep(pause);
-                    pause = Math.min(5000, pause * 2);
-                } else if (++failures >= 3) {
-                    LOG.error("could not record {} attempt(s); their deliveries are attempted again when their lease runs out",
-                            batch.size(), e);
-                    forget(batch);
-                    return;
-                } else {
-                    sleep(200L * failures);
+    /**
+     * An outcome decided outside a route (the retry poller fails deliveries of disabled webhooks) goes the same
+     * way as the deliver route's: onto the record route's queue.
+     */
+    public void record(AttemptRecord r) {
+        ProducerTemplate p = producer;
+        if (p == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = context.createProducerTemplate();
                 }
+                p = producer;
             }
         }
-        forget(batch);
-        for (AttemptRecord r : batch) {
-            afterRecorded(r);
-        }
-        try {
-            circuits.afterAttempts(batch);
-        } catch (RuntimeException e) {
-            // the attempts are committed; a circuit left behind catches up with the next attempts
-            LOG.warn("could not update circuits after {} attempt(s): {}", batch.size(), e.getMessage());
-        }
-    }
-
-    private void forget(List<AttemptRecord> batch) {
-        for (AttemptRecord r : batch) {
-            unrecorded.remove(r.deliveryId());
-        }
+        p.sendBody(QUEUE_URI, handOver(r));
     }
 
     /**
@@ -105,12 +93,30 @@ public final class AttemptRecorder {
         return unrecorded.contains(deliveryId);
     }
 
-    /** Shutting down during an outage: the outcomes go with the process, their deliveries stay leased. */
-    private void leaveToLease(List<AttemptRecord> batch) {
-        if (!reportedShutdownLoss) {
-            reportedShutdownLoss = true;
-            LOG.warn("shutting down while the database is unreachable: {} attempt outcome(s) not recorded; their deliveries "
-                    + "are attempted again when their lease runs out", batch.size() + queue.size());
+    /**
+     * The record route's retryWhile: whether a batch that failed is tried again. An outage (reported to the
+     * tracker, which logs its start once) is waited out for as long as it lasts, except at shutdown; any other
+     * error gets a few tries.
+     */
+    public boolean retry(Exception error, Integer redeliveries) {
+        if (database.failed(error)) {
+            return !shuttingDown;
+        }
+        return (redeliveries == null ? 0 : redeliveries) < TRIES_ON_ERROR - 1;
+    }
+
+    /** After the commit of a batch: its attempts move metrics and circuits, a 410 disables, a failure is reported. */
+    public void recorded(List<AttemptRecord> batch) {
+        database.up();
+        forget(batch);
+        try {
+            for (AttemptRecord r : batch) {
+                afterRecorded(r);
+            }
+            circuits.afterAttempts(batch);
+        } catch (RuntimeException e) {
+            // the attempts are committed; a circuit left behind catches up with the next attempts
+            LOG.warn("could not act on {} recorded attempt(s): {}", batch.size(), e.toString());
         }
     }
 
@@ -124,17 +130,45 @@ public final class AttemptRecorder {
         }
     }
 
-    /** Writes what is queued; called at shutdown after the delivery routes have stopped. */
-    public void close() {
-        closing = true;
-        queue.close(15_000);
+    /** A batch the record route gave up on: its deliveries are left to their lease. Said once, not per batch. */
+    public void notRecorded(List<AttemptRecord> batch, Exception error) {
+        forget(batch);
+        if (!Outages.isOutage(error)) {
+            LOG.error("could not record {} attempt(s); their deliveries are attempted again when their lease runs out",
+                    batch.size(), error);
+        } else {
+            // shutting down in an outage: what is still queued would fail the same way, each batch only after the
+            // pool's connection timeout; it goes with the process now
+            int left = batch.size() + dropQueued();
+            if (!reportedShutdownLoss) {
+                reportedShutdownLoss = true;
+                LOG.warn("shutting down while the database is unreachable: {} attempt outcome(s) not recorded; their "
+                        + "deliveries are attempted again when their lease runs out", left);
+            }
+        }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Shutdown has begun: what is queued is still written, but a database outage is no longer waited out. */
+    public void shuttingDown() {
+        shuttingDown = true;
+    }
+
+    private int dropQueued() {
+        CamelContext camel = context;
+        if (camel == null) {
+            return 0;
+        }
+        List<Exchange> queued = new ArrayList<>();
+        camel.getEndpoint(QUEUE_URI, SedaEndpoint.class).getQueue().drainTo(queued);
+        for (Exchange e : queued) {
+            unrecorded.remove(e.getMessage().getBody(AttemptRecord.class).deliveryId());
+        }
+        return queued.size();
+    }
+
+    private void forget(List<AttemptRecord> batch) {
+        for (AttemptRecord r : batch) {
+            unrecorded.remove(r.deliveryId());
         }
     }
 }

@@ -192,60 +192,6 @@ public final class DeliveryStore {
         }
     }
 
-    /**
-     * Writes a batch of attempts: their webhook_logs rows and their deliveries' new states, in one
-     * transaction. A delivery only moves forward (a stale duplicate attempt does not undo a newer one).
-     */
-    public void recordAttempts(List<AttemptRecord> attempts) {
-        int n = attempts.size();
-        Long[] createdBy = new Long[n];
-        String[] events = new String[n];
-        String[] urls = new String[n];
-        Integer[] codes = new Integer[n];
-        String[] data = new String[n];
-        String[] bodies = new String[n];
-        String[] tags = new String[n];
-        Long[] webhookIds = new Long[n];
-        Long[] deliveryIds = new Long[n];
-        String[] messageIds = new String[n];
-        Integer[] numbers = new Integer[n];
-        Integer[] durations = new Integer[n];
-        String[] errors = new String[n];
-        String[] states = new String[n];
-        String[] next = new String[n];
-        for (int i = 0; i < n; i++) {
-            AttemptRecord a = attempts.get(i);
-            createdBy[i] = a.webhookCreatedById();
-            events[i] = a.event();
-            urls[i] = a.url();
-            codes[i] = a.responseStatusCode();
-            data[i] = a.data();
-            bodies[i] = a.responseBodyJson();
-            tags[i] = Json.write(a.tags());
-            webhookIds[i] = a.webhookId();
-            deliveryIds[i] = a.deliveryId() == 0 ? null : a.deliveryId();
-            messageIds[i] = a.messageId();
-            numbers[i] = a.attempt();
-            durations[i] = (int) Math.min(Integer.MAX_VALUE, a.durationMs());
-            errors[i] = a.error();
-            states[i] = a.status();
-            next[i] = a.nextAttemptAt() == null ? null : a.nextAttemptAt().toString();
-        }
-        db.inTransaction(() -> {
-            db.update("INSERT INTO webhook_logs (created_by_id, event, url, response_status_code, data, response_body, tags, "
-                            + "webhook_id, delivery_id, message_id, attempt, duration_ms, error) "
-                            + "SELECT c, e, u, s, d::json, b::json, t::jsonb, w, dl, m, a, du, er FROM unnest(?::bigint[], ?::text[], "
-                            + "?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], "
-                            + "?::int[], ?::text[]) AS x(c, e, u, s, d, b, t, w, dl, m, a, du, er)",
-                    createdBy, events, urls, codes, data, bodies, tags, webhookIds, deliveryIds, messageIds, numbers, durations, errors);
-            db.update("UPDATE deliveries d SET attempts = x.a, status = x.st, next_attempt_at = x.nx, last_status_code = x.s, "
-                            + "last_error = x.er, updated_at = now() FROM unnest(?::bigint[], ?::int[], ?::text[], ?::timestamptz[], "
-                            + "?::int[], ?::text[]) AS x(id, a, st, nx, s, er) WHERE d.id = x.id AND d.status = 'pending' AND d.attempts < x.a",
-                    deliveryIds, numbers, states, next, codes, errors);
-            return null;
-        });
-    }
-
     /** Logs an attempt that belongs to no stored delivery (a test ping). Returns the log row id. */
     public long insertLog(AttemptRecord a) {
         return db.queryOne("INSERT INTO webhook_logs (created_by_id, event, url, response_status_code, data, response_body, tags, "
