@@ -7,12 +7,14 @@ import org.apache.camel.Message;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 
 /**
  * The attempt route's edge, and the only code of the attempt stage that touches the {@link Exchange}: it puts
  * {@link Attempt#request}'s signed request on the message for the HTTP step ({@link DeliveryHttp}) and reads
  * what that step left into {@link Attempt#outcome}. Between the two it keeps the task, the request and the
- * start time in one exchange property.
+ * start time in one exchange property. When the outcome is read the attempt is over: {@code over} frees its
+ * webhook's slot and marks its outcome as on its way to the record route.
  */
 public final class AttemptExchange {
     static final String SENDING = "hukzAttempt";
@@ -21,10 +23,18 @@ public final class AttemptExchange {
     private record Sending(DeliveryTask task, SignedRequest request, long startedNanos) {
     }
 
+    /** Header set on the outcome: deliveries of its webhook wait in the database for the slot just freed. */
+    public static final String REFILL = "hukzRefill";
     private final Attempt attempt;
+    private final Predicate<AttemptRecord> over;
 
-    public AttemptExchange(Attempt attempt) {
+    /**
+     * {@code over} is told of each finished attempt (its slot is free again, its outcome goes to be recorded) and
+     * answers whether deliveries of its webhook wait for that slot.
+     */
+    public AttemptExchange(Attempt attempt, Predicate<AttemptRecord> over) {
         this.attempt = attempt;
+        this.over = over;
     }
 
     /** Replaces the message's headers and body with the signed request of the task in the body; the clock starts. */
@@ -40,8 +50,11 @@ public final class AttemptExchange {
         exchange.setProperty(SENDING, new Sending(task, request, System.nanoTime()));
     }
 
-    /** The attempt's record from the response (status, Retry-After, body) or the failure the HTTP step left. */
-    public AttemptRecord outcome(Exchange exchange) {
+    /**
+     * The attempt's record from the response (status, Retry-After, body) or the failure the HTTP step left, as the
+     * body; the {@link #REFILL} header says whether the freed slot has deliveries waiting for it.
+     */
+    public void outcome(Exchange exchange) {
         Sending sending = exchange.getProperty(SENDING, Sending.class);
         long durationMs = (System.nanoTime() - sending.startedNanos()) / 1_000_000;
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -50,7 +63,13 @@ public final class AttemptExchange {
             exchange.setException(null);
         }
         Reply reply = failure != null ? new Reply.Failure(failure) : answer(exchange.getMessage());
-        return attempt.outcome(sending.task(), sending.request(), reply, durationMs);
+        AttemptRecord record = attempt.outcome(sending.task(), sending.request(), reply, durationMs);
+        boolean refill = over.test(record);
+        Message m = exchange.getMessage();
+        // the outcome is all the record route reads: the request's and response's headers do not go along
+        m.removeHeaders("*");
+        m.setHeader(REFILL, refill);
+        m.setBody(record);
     }
 
     private static Reply.Answer answer(Message m) {

@@ -17,7 +17,6 @@ import hukz.api.openapi.OpenApiDocument;
 import hukz.attempt.Attempt;
 import hukz.attempt.AttemptExchange;
 import hukz.record.AttemptRecorder;
-import hukz.record.AttemptRows;
 import hukz.ingest.CoreNatsConsumption;
 import hukz.policy.CircuitPolicy;
 import hukz.policy.Circuits;
@@ -56,7 +55,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
-import org.apache.camel.Predicate;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
@@ -137,12 +135,15 @@ public final class HukzBeans {
         main.afterStop(http::close);
         main.bind("flowControl", flowControl);
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl, database));
-        main.bind("attempt", new AttemptExchange(attempt));
+        // an attempt is over: its outcome is on its way to be recorded, and its webhook's slot is free again
+        main.bind("attempt", new AttemptExchange(attempt, r -> {
+            recorder.handOver(r);
+            return flowControl.release(r);
+        }));
         main.bind("attemptRecorder", recorder);
         // the record route (routes/record.camel.yaml): its batches, their JSON parameter, and its jdbc: step's DataSource
         main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
         main.bind("sameThread", new SynchronousExecutorService());
-        main.bind("attemptRows", new AttemptRows());
         main.bind("dataSource", dataSource);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
                 DeliveryApi.DELIVER_URI, database));
@@ -174,7 +175,6 @@ public final class HukzBeans {
         // back the next and seda:ingest stays the one bounded buffer.
         main.bind("ingestBatch", new GroupedBodyAggregationStrategy());
         // The batch is complete when nothing more waits in seda:ingest (a predicate, not a bean call: it runs per message).
-        main.bind("ingestDrained", (Predicate) exchange -> ingestBuffer.drained());
         main.bind("ingestThread", new SynchronousExecutorService());
         // Bound in either mode; its route only starts when nats_stream is set.
         JetStreamIngest jetStream = new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(),

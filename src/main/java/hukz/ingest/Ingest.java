@@ -72,17 +72,33 @@ public final class Ingest {
     }
 
     /**
-     * Stores the deliveries of a batch of messages in one transaction and returns them with their webhooks, ready
-     * for flow control to admit. Messages that are skipped (ignored subject, too big, malformed headers, no
-     * webhook) produce nothing. Once the transaction is committed every message of the batch is done with: its
-     * {@code onStored} runs (JetStream acks there).
+     * Stores the deliveries of a batch of messages in one transaction and returns those flow control lets go now,
+     * with their webhooks, ready to attempt (the others wait in the database, due). Messages that are skipped
+     * (ignored subject, too big, malformed headers, no webhook) produce nothing. Once the transaction is committed
+     * every message of the batch is done with: its {@code onStored} runs (JetStream acks there).
      */
     public List<DeliveryTask> store(List<IncomingMessage> batch) {
         List<DeliveryTask> tasks = storeDeliveries(batch);
         for (IncomingMessage m : batch) {
             m.onStored().run();
         }
-        return tasks;
+        return admit(tasks);
+    }
+
+    /**
+     * What flow control lets go now. The deliveries are committed by then, leased to this instance: if the database
+     * goes away before flow control has written its part, none goes now and each is attempted once its lease runs
+     * out. Storing is never repeated for it (that would store the messages twice).
+     */
+    private List<DeliveryTask> admit(List<DeliveryTask> tasks) {
+        try {
+            return flowControl.admit(tasks);
+        } catch (RuntimeException e) {
+            if (database.failed(e)) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     private List<DeliveryTask> storeDeliveries(List<IncomingMessage> batch) {

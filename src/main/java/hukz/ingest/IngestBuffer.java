@@ -113,12 +113,6 @@ public final class IngestBuffer implements CamelContextAware {
         }
     }
 
-    /** The batch being gathered is complete: nothing more is waiting in the queue. */
-    public boolean drained() {
-        BlockingQueue<Exchange> queue = queue();
-        return queue == null || queue.isEmpty();
-    }
-
     /** How many more messages fit in the queue without waiting. */
     public int room() {
         BlockingQueue<Exchange> queue = queue();

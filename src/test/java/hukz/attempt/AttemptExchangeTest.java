@@ -28,8 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The attempt route's edge: the signed request onto the message for the HTTP step, and what that step left back. */
 class AttemptExchangeTest {
     static CamelContext camel;
+    /** The attempts the edge reported over; answers "deliveries wait for the slot" for every other one. */
+    private final List<AttemptRecord> over = new java.util.ArrayList<>();
     private final AttemptExchange edge = new AttemptExchange(
-            new Attempt(new RetryPolicy(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), Duration.ofSeconds(30))));
+            new Attempt(new RetryPolicy(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), Duration.ofSeconds(30))),
+            r -> {
+                over.add(r);
+                return over.size() % 2 == 0;
+            });
     private final String secret = Signer.newSecret();
 
     @BeforeAll
@@ -67,7 +73,7 @@ class AttemptExchangeTest {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         headers.forEach(exchange.getMessage()::setHeader);
         exchange.getMessage().setBody(body);
-        return edge.outcome(exchange);
+        return outcome(exchange);
     }
 
     @Test
@@ -121,7 +127,7 @@ class AttemptExchangeTest {
     void aCaughtFailureIsTheOutcome() {
         Exchange exchange = prepared(task());
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new SocketTimeoutException("Read timed out"));
-        AttemptRecord r = edge.outcome(exchange);
+        AttemptRecord r = outcome(exchange);
         assertThat(r.responseStatusCode()).isZero();
         assertThat(r.error()).startsWith("timeout");
         assertThat(r.status()).isEqualTo(Delivery.PENDING);
@@ -131,8 +137,19 @@ class AttemptExchangeTest {
     void anUncaughtFailureIsTheOutcomeAndNoLongerFailsTheExchange() {
         Exchange exchange = prepared(task());
         exchange.setException(new ConnectException("Connection refused"));
-        AttemptRecord r = edge.outcome(exchange);
+        AttemptRecord r = outcome(exchange);
         assertThat(r.error()).startsWith("connection error");
         assertThat(exchange.getException()).isNull();
+    }
+
+    /** The outcome step, and what it must always do: the record as the body, the attempt reported over once. */
+    private AttemptRecord outcome(Exchange exchange) {
+        int before = over.size();
+        edge.outcome(exchange);
+        AttemptRecord r = exchange.getMessage().getBody(AttemptRecord.class);
+        assertThat(over).hasSize(before + 1).last().isSameAs(r);
+        assertThat(exchange.getMessage().getHeaders()).containsOnlyKeys(AttemptExchange.REFILL);
+        assertThat(exchange.getMessage().getHeader(AttemptExchange.REFILL, Boolean.class)).isEqualTo(over.size() % 2 == 0);
+        return r;
     }
 }

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * batches, each one statement, and the SQL that does it is the YAML's, read at start.
  */
 class RecordRouteTest {
-    private static final String LOGGED_COLUMNS = "webhook_id, delivery_id, message_id, attempt, duration_ms, error\n"
+    private static final String LOGGED_COLUMNS = "message_id, attempt, duration_ms, error\n"
             + "                        FROM attempt";
 
     @Test
