@@ -1,0 +1,94 @@
+package hukz.routes;
+
+import hukz.attempt.AttemptExchange;
+import hukz.attempt.DeliveryTask;
+import hukz.ingest.Envelope;
+import hukz.store.AttemptRecord;
+import hukz.store.Delivery;
+import hukz.support.Receiver;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deliver route (with attempt and refill): a leased delivery becomes one signed POST to a real receiver, and its
+ * outcome, decided by the retry policy, is handed to the record route with nothing else on the message.
+ */
+class DeliverRouteTest extends RouteTestSupport {
+    private final Receiver receiver = new Receiver();
+
+    @Override
+    protected List<String> routeFiles() {
+        return List.of("deliver.camel.yaml");
+    }
+
+    @AfterEach
+    void closeReceiver() {
+        receiver.close();
+    }
+
+    private MockEndpoint recordStage() throws Exception {
+        AdviceWith.adviceWith(context, "deliver", a -> a.weaveByToUri("seda:record*").replace().to("mock:record"));
+        context.start();
+        return getMockEndpoint("mock:record");
+    }
+
+    @Test
+    void anAnsweredAttemptIsSignedAndItsOutcomeHandedToTheRecordStage() throws Exception {
+        MockEndpoint record = recordStage();
+        record.expectedMessageCount(1);
+        StageFixture f = StageFixture.create(db, "deliver.ok", receiver.url());
+        DeliveryTask task = f.leased("msg_deliver_ok", Envelope.build("msg_deliver_ok", "deliver.ok",
+                "{\"title\":\"hello\"}".getBytes(StandardCharsets.UTF_8), Instant.now()));
+
+        template.sendBody("seda:deliver", task);
+
+        record.assertIsSatisfied(Duration.ofSeconds(15).toMillis());
+        Exchange out = record.getReceivedExchanges().get(0);
+        AttemptRecord r = out.getMessage().getBody(AttemptRecord.class);
+        assertThat(r.deliveryId()).isEqualTo(task.delivery().id());
+        assertThat(r.attempt()).isEqualTo(1);
+        assertThat(r.status()).isEqualTo(Delivery.DELIVERED);
+        assertThat(r.responseStatusCode()).isEqualTo(200);
+        assertThat(r.nextAttemptAt()).isNull();
+        assertThat(out.getMessage().getHeaders()).containsOnlyKeys(AttemptExchange.REFILL);
+
+        assertThat(receiver.requests()).hasSize(1);
+        Receiver.Request sent = receiver.requests().get(0);
+        assertThat(sent.header("webhook-id")).isEqualTo("msg_deliver_ok");
+        assertThat(r.data()).isEqualTo(sent.body());
+        sent.verify(task.webhook().secret());
+    }
+
+    @Test
+    void aRefusedAttemptIsRetriedWhenThePolicySays() throws Exception {
+        receiver.always(req -> new Receiver.Answer(503, "busy", Map.of("Retry-After", "1"), Duration.ZERO));
+        MockEndpoint record = recordStage();
+        record.expectedMessageCount(1);
+        StageFixture f = StageFixture.create(db, "deliver.busy", receiver.url());
+        DeliveryTask task = f.leased("msg_deliver_busy", Envelope.build("msg_deliver_busy", "deliver.busy",
+                "{}".getBytes(StandardCharsets.UTF_8), Instant.now()));
+        Instant before = Instant.now();
+
+        template.sendBody("seda:deliver", task);
+
+        record.assertIsSatisfied(Duration.ofSeconds(15).toMillis());
+        AttemptRecord r = record.getReceivedExchanges().get(0).getMessage().getBody(AttemptRecord.class);
+        assertThat(r.status()).isEqualTo(Delivery.PENDING);
+        assertThat(r.responseStatusCode()).isEqualTo(503);
+        assertThat(r.error()).isEqualTo("HTTP 503");
+        assertThat(r.responseBodyJson()).isEqualTo("\"busy\"");
+        // the test retry_schedule's first step is 200 ms; Retry-After 1 s is within its cap of twice the step: 400 ms
+        assertThat(r.nextAttemptAt()).isAfterOrEqualTo(before.plusMillis(400));
+    }
+}
