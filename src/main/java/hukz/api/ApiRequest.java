@@ -3,13 +3,13 @@ package hukz.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import hukz.Json;
 import hukz.store.ListQuery;
-import io.vertx.core.http.HttpServerRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.rest.RestEndpoint;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.apache.camel.component.rest.RestEndpoint;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,8 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.BoundedResponseConsumer;
-import hukz.attempt.DeliveryResponse;
-
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;

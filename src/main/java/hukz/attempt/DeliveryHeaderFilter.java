@@ -1,7 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.DeliveryHeaderFilter;
-
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 
 import java.util.Set;

@@ -1,12 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.BoundedResponseConsumer;
-import hukz.attempt.DeliveryHeaderFilter;
-import hukz.attempt.DeliveryHttp;
-import hukz.attempt.DeliveryResponse;
-import hukz.attempt.GuardedDnsResolver;
-import hukz.attempt.UrlGuard;
-
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

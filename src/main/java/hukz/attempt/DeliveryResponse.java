@@ -1,7 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.DeliveryResponse;
-
 import org.apache.hc.core5.http.Header;
 
 /** What came back from a receiver: status, headers, and at most the body limit of its body. */

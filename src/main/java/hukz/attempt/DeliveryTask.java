@@ -1,7 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.DeliveryTask;
-
 import hukz.store.Delivery;
 import hukz.store.Webhook;
 

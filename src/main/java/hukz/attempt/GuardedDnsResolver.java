@@ -1,8 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.GuardedDnsResolver;
-import hukz.attempt.UrlGuard;
-
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 
 import java.net.InetAddress;

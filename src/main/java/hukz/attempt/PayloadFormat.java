@@ -1,7 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.PayloadFormat;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hukz.Json;
 

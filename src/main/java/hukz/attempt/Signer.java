@@ -1,7 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.Signer;
-
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
 

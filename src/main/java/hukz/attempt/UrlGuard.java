@@ -1,7 +1,5 @@
 package hukz.attempt;
 
-import hukz.attempt.UrlGuard;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;

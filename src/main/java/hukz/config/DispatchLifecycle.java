@@ -4,7 +4,6 @@ import hukz.ingest.CoreNatsConsumption;
 import hukz.ingest.IngestBuffer;
 import hukz.ingest.IngestFailures;
 import hukz.record.AttemptRecorder;
-
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;

@@ -1,7 +1,5 @@
 package hukz.health;
 
-import hukz.health.DispatchMetrics;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,8 +1,6 @@
 package hukz.ingest;
 
 import hukz.config.DispatchLifecycle;
-import hukz.ingest.CoreNatsConsumption;
-
 import hukz.health.Consumption;
 import io.nats.client.Connection;
 import org.apache.camel.CamelContext;

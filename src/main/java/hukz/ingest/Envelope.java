@@ -1,8 +1,5 @@
 package hukz.ingest;
 
-import hukz.ingest.Envelope;
-import hukz.ingest.SubjectPattern;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,7 +1,5 @@
 package hukz.ingest;
 
-import hukz.ingest.IncomingMessage;
-
 import java.util.List;
 
 /**

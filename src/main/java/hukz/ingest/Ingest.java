@@ -4,7 +4,6 @@ import hukz.attempt.DeliveryTask;
 import hukz.health.DispatchMetrics;
 import hukz.health.OutageTracker;
 import hukz.policy.FlowControl;
-
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
 import hukz.store.NewMessage;

@@ -5,8 +5,8 @@ import hukz.health.OutageTracker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.component.seda.QueueReference;
+import org.apache.camel.component.seda.SedaComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

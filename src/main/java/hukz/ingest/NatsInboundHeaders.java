@@ -1,8 +1,5 @@
 package hukz.ingest;
 
-import hukz.ingest.Ingest;
-import hukz.ingest.NatsInboundHeaders;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
 

@@ -1,6 +1,5 @@
 package hukz.ingest;
 
-import hukz.ingest.SubjectPattern;
 
 /**
  * NATS subject syntax and matching: tokens separated by '.', {@code *} matches one token, {@code >} one or

@@ -1,8 +1,5 @@
 package hukz.ingest;
 
-import hukz.ingest.SubjectPattern;
-import hukz.ingest.WebhookDirectory;
-
 import hukz.store.Event;
 import hukz.store.Webhook;
 import hukz.store.WebhookStore;

@@ -1,7 +1,5 @@
 package hukz.policy;
 
-import hukz.policy.CircuitPolicy;
-
 import hukz.store.CircuitState;
 
 import java.time.Duration;

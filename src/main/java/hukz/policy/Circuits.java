@@ -3,11 +3,6 @@ package hukz.policy;
 import hukz.attempt.Attempt;
 import hukz.ingest.Envelope;
 import hukz.ingest.WebhookDirectory;
-import hukz.policy.CircuitPolicy;
-import hukz.policy.Circuits;
-import hukz.policy.FlowControl;
-import hukz.policy.OperatorEvents;
-
 import hukz.store.AttemptRecord;
 import hukz.store.CircuitState;
 import hukz.store.DeliveryStore;

@@ -3,7 +3,6 @@ package hukz.policy;
 import hukz.attempt.Attempt;
 import hukz.attempt.DeliveryTask;
 import hukz.ingest.WebhookDirectory;
-
 import hukz.store.AttemptRecord;
 import hukz.store.DeliveryStore;
 import hukz.store.FlowStore;

@@ -1,7 +1,5 @@
 package hukz.policy;
 
-import hukz.policy.InFlight;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

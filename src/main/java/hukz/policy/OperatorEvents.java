@@ -1,10 +1,8 @@
 package hukz.policy;
 
-import hukz.ingest.Envelope;
-import hukz.policy.OperatorEvents;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hukz.Json;
+import hukz.ingest.Envelope;
 import hukz.store.Webhook;
 import io.nats.client.Connection;
 import io.nats.client.impl.Headers;

@@ -2,11 +2,10 @@ package hukz.retry;
 
 import hukz.attempt.Attempt;
 import hukz.attempt.DeliveryTask;
+import hukz.health.OutageTracker;
 import hukz.ingest.WebhookDirectory;
 import hukz.policy.FlowControl;
 import hukz.record.AttemptRecorder;
-
-import hukz.health.OutageTracker;
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
 import hukz.store.FlowStore;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hukz.support.Api;
-import hukz.support.TestPostgres;
 import hukz.support.TestHukz;
+import hukz.support.TestPostgres;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

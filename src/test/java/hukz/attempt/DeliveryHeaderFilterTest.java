@@ -1,6 +1,5 @@
 package hukz.attempt;
 
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

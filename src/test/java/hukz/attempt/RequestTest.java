@@ -1,13 +1,11 @@
 package hukz.attempt;
 
-import hukz.support.DispatchKit;
-
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import hukz.Version;
 import hukz.support.Cleanup;
+import hukz.support.DispatchKit;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.Sql;

@@ -1,6 +1,5 @@
 package hukz.attempt;
 
-
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,10 @@
 package hukz.ingest;
 
-import hukz.support.DispatchKit;
-import hukz.support.LogCapture;
-
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import hukz.support.Cleanup;
+import hukz.support.DispatchKit;
+import hukz.support.LogCapture;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.TestHukz;

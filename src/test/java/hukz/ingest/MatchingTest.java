@@ -1,9 +1,8 @@
 package hukz.ingest;
 
-import hukz.support.DispatchKit;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import hukz.support.Cleanup;
+import hukz.support.DispatchKit;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.TestHukz;

@@ -1,8 +1,7 @@
 package hukz.ingest;
 
-import hukz.support.DispatchKit;
-
 import hukz.support.Cleanup;
+import hukz.support.DispatchKit;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
 import hukz.support.Sql;

@@ -1,7 +1,7 @@
 package hukz.isolation;
 
-import hukz.policy.CircuitPolicy;
 import hukz.policy.CircuitPolicy.Verdict;
+import hukz.policy.CircuitPolicy;
 import hukz.store.CircuitState;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,10 @@
 package hukz.policy;
 
-import hukz.support.DispatchKit;
-
 import hukz.support.Cleanup;
+import hukz.support.DispatchKit;
 import hukz.support.NatsPublisher;
-import hukz.support.Receiver;
 import hukz.support.Receiver.Answer;
+import hukz.support.Receiver;
 import hukz.support.Sql;
 import hukz.support.TestHukz;
 import org.junit.jupiter.api.AfterAll;

@@ -2,9 +2,6 @@ package hukz.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import hukz.support.Receiver;
-import hukz.support.Sql;
-import hukz.support.TestHukz;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

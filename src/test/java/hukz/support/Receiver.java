@@ -1,8 +1,8 @@
 package hukz.support;
 
+import com.standardwebhooks.Webhook;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
-import com.standardwebhooks.Webhook;
 
 import java.io.IOException;
 import java.io.OutputStream;
