@@ -85,18 +85,18 @@ public final class Ingest {
     }
 
     /**
-     * What flow control lets go now. The deliveries are committed by then, leased to this instance: if the database
-     * goes away before flow control has written its part, none goes now and each is attempted once its lease runs
-     * out. Storing is never repeated for it (that would store the messages twice).
+     * What flow control lets go now. The deliveries are committed by then, leased to this instance: if flow control
+     * fails (the database went away, or a bug), none goes now and each is attempted once its lease runs out. The
+     * error must not reach the route: its error handling would store the messages again.
      */
     private List<DeliveryTask> admit(List<DeliveryTask> tasks) {
         try {
             return flowControl.admit(tasks);
         } catch (RuntimeException e) {
-            if (database.failed(e)) {
-                return List.of();
+            if (!database.failed(e)) {
+                LOG.error("could not hand {} stored deliveries on; they are attempted when their lease ends", tasks.size(), e);
             }
-            throw e;
+            return List.of();
         }
     }
 

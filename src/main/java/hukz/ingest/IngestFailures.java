@@ -49,8 +49,6 @@ public final class IngestFailures {
             return List.of();
         }
         if (messages.isEmpty()) {
-            // The messages were stored (and acked); what failed came after: their deliveries wait for their lease.
-            LOG.error("could not hand {} stored deliveries on; they are attempted when their lease ends", body.size(), error);
             return List.of();
         }
         if (messages.size() > 1) {
