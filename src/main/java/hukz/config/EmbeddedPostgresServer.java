@@ -23,6 +23,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "100")
+                    // Not on the JVM's own shutdown hook: that would stop PostgreSQL at SIGTERM while Camel is still
+                    // storing what it took and recording attempts; Infrastructure closes it once Camel has stopped.
+                    .setRegisterShutdownHook(false)
                     .start());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
