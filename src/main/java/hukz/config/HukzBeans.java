@@ -140,7 +140,8 @@ public final class HukzBeans {
             return flowControl.release(r);
         }));
         main.bind("attemptRecorder", recorder);
-        // the record route (routes/record.camel.yaml): its batches, their JSON parameter, and its jdbc: step's DataSource
+        // the record route (routes/record.camel.yaml): its batches, written on its own consumer thread, and its jdbc:
+        // step's DataSource
         main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
         main.bind("sameThread", new SynchronousExecutorService());
         main.bind("dataSource", dataSource);
@@ -173,7 +174,6 @@ public final class HukzBeans {
         // thread (a same-thread executor instead of the aggregator's own thread), so the batch being stored holds
         // back the next and seda:ingest stays the one bounded buffer.
         main.bind("ingestBatch", new GroupedBodyAggregationStrategy());
-        // The batch is complete when nothing more waits in seda:ingest (a predicate, not a bean call: it runs per message).
         main.bind("ingestThread", new SynchronousExecutorService());
         // Bound in either mode; its route only starts when nats_stream is set.
         JetStreamIngest jetStream = new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(),
