@@ -84,17 +84,10 @@ public final class RetryPoller {
         // their next freed slot takes the next of their due deliveries at once (a refill that finds none ends it)
         flowControl.waiting(leftBehind);
         for (Delivery d : claimed) {
-            var webhook = directory.enabled(d.webhookId());
-            if (recorder.awaitsRecording(d.id())) {
-                // claimed again because its lease ran out while its outcome waited for the database: the outcome
-                // decides, and the renewed lease keeps it from being taken meanwhile
-                continue;
-            }
-            if (webhook != null) {
-                tasks.add(new DeliveryTask(d, webhook));
-            } else {
-                webhooks.findIncludingDeleted(d.webhookId()).ifPresent(w ->
-                        recorder.record(attempt.refusedFinally(new DeliveryTask(d, w), "webhook is disabled or deleted")));
+            // one claimed again because its lease ran out while its outcome waited for the database is left alone:
+            // the outcome decides, and the renewed lease keeps it from being taken meanwhile
+            if (!recorder.awaitsRecording(d.id())) {
+                attemptOrFail(d, tasks);
             }
         }
         return flowControl.admit(tasks);
@@ -125,13 +118,7 @@ public final class RetryPoller {
         List<DeliveryTask> tasks = new ArrayList<>();
         for (Delivery d : claimed) {
             got.merge(d.webhookId(), 1, Integer::sum);
-            var webhook = directory.enabled(d.webhookId());
-            if (webhook != null) {
-                tasks.add(new DeliveryTask(d, webhook));
-            } else {
-                webhooks.findIncludingDeleted(d.webhookId()).ifPresent(w ->
-                        recorder.record(attempt.refusedFinally(new DeliveryTask(d, w), "webhook is disabled or deleted")));
-            }
+            attemptOrFail(d, tasks);
         }
         slots.forEach((webhookId, free) -> {
             if (got.getOrDefault(webhookId, 0) < free) {
@@ -139,6 +126,17 @@ public final class RetryPoller {
             }
         });
         return flowControl.admit(tasks);
+    }
+
+    /** A claimed delivery of an enabled webhook is attempted; one of a disabled or deleted webhook fails here. */
+    private void attemptOrFail(Delivery d, List<DeliveryTask> tasks) {
+        var webhook = directory.enabled(d.webhookId());
+        if (webhook != null) {
+            tasks.add(new DeliveryTask(d, webhook));
+        } else {
+            webhooks.findIncludingDeleted(d.webhookId()).ifPresent(w ->
+                    recorder.record(attempt.refusedFinally(new DeliveryTask(d, w), "webhook is disabled or deleted")));
+        }
     }
 
     /** One delivery for each open circuit whose cool-down is over and that this instance claimed the probe of. */
