@@ -58,7 +58,6 @@ public final class HukzService {
         p.put("camel.main.routes-reload-enabled", String.valueOf(!config.production()));
         p.put("hukz.nats.subject", config.natsSubject());
         p.put("hukz.nats.queue-group", config.queueGroup());
-        p.put("hukz.delivery.workers", String.valueOf(HukzBeans.DELIVERY_WORKERS));
         p.put("hukz.retry.poll-millis", String.valueOf(RetryPolicy.of(config).pollMillis()));
         p.put("hukz.nats.core", String.valueOf(config.natsStream().isEmpty()));
         p.put("hukz.nats.jetstream", String.valueOf(!config.natsStream().isEmpty()));

@@ -23,7 +23,6 @@ import java.util.UUID;
 /** /deliveries, and the webhook actions that make deliveries: test, recover. */
 public final class DeliveryApi {
     public static final String ATTEMPT_URI = "direct:attempt";
-    public static final String DELIVER_URI = "seda:deliver";
     private final ApiRequest requests;
     private final DeliveryStore deliveries;
     private final WebhookStore webhooks;

@@ -14,6 +14,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBu
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
@@ -22,10 +23,9 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -50,8 +50,7 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
     private final int maxBodyBytes;
     private final HeaderFilterStrategy headers = new DeliveryHeaderFilter();
     private final ScheduledExecutorService deadlines;
-    /** Routing continues here, never on the client's I/O threads, so a slow database write cannot stall sockets. */
-    private final ExecutorService completions;
+    private final HostLookups lookups = new HostLookups();
 
     public DeliveryHttp(UrlGuard guard, Duration timeout, int maxBodyBytes, int maxPerWebhook) {
         this.timeoutMillis = timeout.toMillis();
@@ -60,7 +59,7 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
         Timeout whole = Timeout.ofMilliseconds(timeoutMillis);
         this.client = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new GuardedDnsResolver(guard))
+                        .setDnsResolver(new GuardedDnsResolver(guard, lookups))
                         .setMaxConnTotal(Math.max(4096, maxPerWebhook * 4))
                         .setMaxConnPerRoute(maxPerWebhook)
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(connect).setSocketTimeout(whole).build())
@@ -79,7 +78,6 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("hukz-delivery-deadlines"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.deadlines = scheduler;
-        this.completions = Executors.newFixedThreadPool(4, daemon("hukz-attempt-done"));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -92,16 +90,21 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
     }
 
     /**
-     * Sends the exchange's body as the POST to {@code CamelHttpUri} with its non-Camel headers; on return the
-     * message holds the status ({@code CamelHttpResponseCode}), the response headers and at most
-     * {@code maxBodyBytes} of the body, or the exchange holds the failure.
+     * Sends the exchange's body as the POST to {@code CamelHttpUri} with its non-Camel headers; when routing goes
+     * on (on the client's I/O thread, or the deadline's) the message holds the status
+     * ({@code CamelHttpResponseCode}), the response headers and at most {@code maxBodyBytes} of the body, or the
+     * exchange holds the failure. A host whose DNS answer is not at hand is looked up first on the lookup pool (see
+     * {@link HostLookups}), and the request is sent from there.
      */
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message m = exchange.getMessage();
         AsyncRequestBuilder request;
+        String host;
         try {
-            request = AsyncRequestBuilder.post(m.getHeader(Exchange.HTTP_URI, String.class));
+            URI uri = URI.create(m.getHeader(Exchange.HTTP_URI, String.class));
+            host = uri.getHost();
+            request = AsyncRequestBuilder.post(uri);
             for (Map.Entry<String, Object> h : m.getHeaders().entrySet()) {
                 if (h.getValue() != null && !h.getKey().equalsIgnoreCase(Exchange.CONTENT_TYPE)
                         && !headers.applyFilterToCamelHeaders(h.getKey(), h.getValue(), exchange)) {
@@ -114,11 +117,21 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
+        AsyncRequestProducer producer = request.build();
+        if (host == null || lookups.known(host)) {
+            send(producer, exchange, callback);
+        } else {
+            lookups.lookUpThen(host, () -> send(producer, exchange, callback));
+        }
+        return false;
+    }
+
+    private void send(AsyncRequestProducer request, Exchange exchange, AsyncCallback callback) {
         BoundedResponseConsumer consumer = new BoundedResponseConsumer(maxBodyBytes);
         AtomicBoolean expired = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();
         Attempted attempted = new Attempted(exchange, callback, consumer, expired, finished);
-        Future<DeliveryResponse> future = client.execute(request.build(), consumer, null, null, attempted);
+        Future<DeliveryResponse> future = client.execute(request, consumer, null, null, attempted);
         attempted.deadline = deadlines.schedule(() -> {
             expired.set(true);
             future.cancel(true);
@@ -126,10 +139,13 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
         if (finished.get()) {
             attempted.deadline.cancel(false);
         }
-        return false;
     }
 
-    /** Puts the response or the failure on the exchange and lets routing continue, exactly once. */
+    /**
+     * Puts the response or the failure on the exchange and lets routing continue, exactly once, on the thread that
+     * finished the request: the client's I/O thread (or the deadline's). What follows on it (the outcome, handing it
+     * to seda:record) neither blocks nor touches the database, except that a full seda:record holds it back.
+     */
     private final class Attempted implements FutureCallback<DeliveryResponse> {
         private final Exchange exchange;
         private final AsyncCallback callback;
@@ -175,22 +191,20 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
             if (d != null) {
                 d.cancel(false);
             }
-            completions.execute(() -> {
-                Message m = exchange.getMessage();
-                m.removeHeaders("*");
-                if (failure != null) {
-                    exchange.setException(failure);
-                } else {
-                    for (Header h : response.headers()) {
-                        if (!headers.applyFilterToExternalHeaders(h.getName(), h.getValue(), exchange)) {
-                            m.setHeader(h.getName(), h.getValue());
-                        }
+            Message m = exchange.getMessage();
+            m.removeHeaders("*");
+            if (failure != null) {
+                exchange.setException(failure);
+            } else {
+                for (Header h : response.headers()) {
+                    if (!headers.applyFilterToExternalHeaders(h.getName(), h.getValue(), exchange)) {
+                        m.setHeader(h.getName(), h.getValue());
                     }
-                    m.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
-                    m.setBody(response.body());
                 }
-                callback.done(false);
-            });
+                m.setHeader(Exchange.HTTP_RESPONSE_CODE, response.status());
+                m.setBody(response.body());
+            }
+            callback.done(false);
         }
     }
 
@@ -198,6 +212,6 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
     public void close() {
         client.close(CloseMode.GRACEFUL);
         deadlines.shutdownNow();
-        completions.shutdown();
+        lookups.close();
     }
 }

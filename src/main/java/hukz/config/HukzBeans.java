@@ -69,8 +69,6 @@ import java.util.function.Supplier;
 
 /** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
 public final class HukzBeans {
-    /** Threads that prepare attempts and hand them to the HTTP client; none waits on a receiver. */
-    public static final int DELIVERY_WORKERS = 32;
     /** Connections to one receiver host: the highest max_in_flight a webhook may have. */
     public static final int MAX_CONNECTIONS_PER_RECEIVER = 1000;
 
@@ -140,13 +138,17 @@ public final class HukzBeans {
             return flowControl.release(r);
         }));
         main.bind("attemptRecorder", recorder);
-        // the record route (routes/record.camel.yaml): its batches, written on its own consumer thread, and its jdbc:
-        // step's DataSource
+        // the record route (routes/record.camel.yaml): its batches and its jdbc: step's DataSource
         main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
+        // Runs a task on the thread that hands it over: the record route's batches are written on its consumer thread,
+        // and the wire taps into direct:deliver start each attempt on the thread that stored or claimed it (the
+        // attempt does not hold that thread: the HTTP step is non-blocking).
         main.bind("sameThread", new SynchronousExecutorService());
+        // the ingest and record routes' batches are complete when their queue is empty
+        main.bind("queueDrained", new QueueDrained());
         main.bind("dataSource", dataSource);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
-                DeliveryApi.DELIVER_URI, database));
+                database));
         main.bind("deliveryStore", deliveries);
         main.bind("apiErrors", new ApiErrors());
         main.bind("eventApi", new EventApi(requests, events, directory));

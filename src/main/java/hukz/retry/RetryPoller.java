@@ -10,8 +10,6 @@ import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
 import hukz.store.FlowStore;
 import hukz.store.WebhookStore;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.seda.SedaEndpoint;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,14 +34,12 @@ public final class RetryPoller {
     private final Attempt attempt;
     private final AttemptRecorder recorder;
     private final Duration lease;
-    private final String queueUri;
     private final OutageTracker database;
 
     public RetryPoller(DeliveryStore deliveries, WebhookStore webhooks, FlowStore flow, WebhookDirectory directory,
-                       FlowControl flowControl, Attempt attempt, AttemptRecorder recorder, Duration lease, String queueUri,
+                       FlowControl flowControl, Attempt attempt, AttemptRecorder recorder, Duration lease,
                        OutageTracker database) {
         this.database = database;
-        this.queueUri = queueUri;
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.flow = flow;
@@ -54,14 +50,16 @@ public final class RetryPoller {
         this.lease = lease;
     }
 
+    /** At most this many due deliveries are claimed by one poll (the next poll takes more). */
+    public static final int CLAIM_LIMIT = 500;
+
     /**
-     * Due deliveries of enabled webhooks that flow control lets go now, as many as the delivery queue has room
-     * for; those of disabled or deleted webhooks fail here.
+     * Due deliveries of enabled webhooks that flow control lets go now, up to {@link #CLAIM_LIMIT}; those of
+     * disabled or deleted webhooks fail here.
      */
-    public List<DeliveryTask> claim(Exchange exchange) {
-        SedaEndpoint queue = exchange.getContext().getEndpoint(queueUri, SedaEndpoint.class);
+    public List<DeliveryTask> claim() {
         try {
-            List<DeliveryTask> tasks = claim(queue.getSize() - queue.getCurrentQueueSize() - 100);
+            List<DeliveryTask> tasks = claimUpTo(CLAIM_LIMIT);
             database.up();
             return tasks;
         } catch (RuntimeException e) {
@@ -73,14 +71,14 @@ public final class RetryPoller {
         }
     }
 
-    public List<DeliveryTask> claim(int room) {
+    private List<DeliveryTask> claimUpTo(int room) {
         if (room <= 0) {
             return List.of();
         }
         List<DeliveryTask> tasks = new ArrayList<>(probes());
         List<Long> full = flowControl.full();
         Set<Long> leftBehind = new HashSet<>(full);
-        List<Delivery> claimed = deliveries.claimDue(Math.min(room, 500), lease, full, flowControl::inFlight, leftBehind);
+        List<Delivery> claimed = deliveries.claimDue(Math.min(room, CLAIM_LIMIT), lease, full, flowControl::inFlight, leftBehind);
         // their next freed slot takes the next of their due deliveries at once (a refill that finds none ends it)
         flowControl.waiting(leftBehind);
         for (Delivery d : claimed) {

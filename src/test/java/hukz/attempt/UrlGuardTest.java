@@ -109,11 +109,11 @@ class UrlGuardTest {
 
     @Test
     void connectTimeResolverRefusesForbiddenAddresses() throws Exception {
-        GuardedDnsResolver resolver = new GuardedDnsResolver(guarded);
+        GuardedDnsResolver resolver = new GuardedDnsResolver(guarded, new HostLookups());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> resolver.resolve("localhost"))
                 .isInstanceOf(java.net.UnknownHostException.class)
                 .hasMessageStartingWith(GuardedDnsResolver.REFUSED).hasMessageContaining("loopback");
         assertThat(resolver.resolve("8.8.8.8")).containsExactly(InetAddress.getByName("8.8.8.8"));
-        assertThat(new GuardedDnsResolver(open).resolve("127.0.0.1")).containsExactly(InetAddress.getByName("127.0.0.1"));
+        assertThat(new GuardedDnsResolver(open, new HostLookups()).resolve("127.0.0.1")).containsExactly(InetAddress.getByName("127.0.0.1"));
     }
 }

@@ -51,7 +51,7 @@ class DeliverRouteTest extends RouteTestSupport {
         DeliveryTask task = f.leased("msg_deliver_ok", Envelope.build("msg_deliver_ok", "deliver.ok",
                 "{\"title\":\"hello\"}".getBytes(StandardCharsets.UTF_8), Instant.now()));
 
-        template.sendBody("seda:deliver", task);
+        template.sendBody("direct:deliver", task);
 
         record.assertIsSatisfied(Duration.ofSeconds(15).toMillis());
         Exchange out = record.getReceivedExchanges().get(0);
@@ -80,7 +80,7 @@ class DeliverRouteTest extends RouteTestSupport {
                 "{}".getBytes(StandardCharsets.UTF_8), Instant.now()));
         Instant before = Instant.now();
 
-        template.sendBody("seda:deliver", task);
+        template.sendBody("direct:deliver", task);
 
         record.assertIsSatisfied(Duration.ofSeconds(15).toMillis());
         AttemptRecord r = record.getReceivedExchanges().get(0).getMessage().getBody(AttemptRecord.class);

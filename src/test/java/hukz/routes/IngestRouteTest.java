@@ -44,7 +44,7 @@ class IngestRouteTest extends RouteTestSupport {
         CountDownLatch firstHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger batches = new AtomicInteger();
-        AdviceWith.adviceWith(context, "ingest", a -> a.weaveByToUri("seda:deliver*").replace().to("mock:deliver"));
+        AdviceWith.adviceWith(context, "ingest", a -> a.weaveByToUri("direct:deliver").replace().to("mock:deliver"));
         AdviceWith.adviceWith(context, "ingest-batch", a -> {
             a.weaveByToUri(STORE).before().process(e -> {
                 if (batches.incrementAndGet() == 1) {
@@ -76,7 +76,7 @@ class IngestRouteTest extends RouteTestSupport {
     @Test
     void aDatabaseOutageIsWaitedOutAndTheBatchStoredOnceWithoutALinePerTry() throws Exception {
         AtomicInteger tries = new AtomicInteger();
-        AdviceWith.adviceWith(context, "ingest", a -> a.weaveByToUri("seda:deliver*").replace().to("mock:deliver"));
+        AdviceWith.adviceWith(context, "ingest", a -> a.weaveByToUri("direct:deliver").replace().to("mock:deliver"));
         AdviceWith.adviceWith(context, "ingest-batch", a -> {
             a.weaveByToUri(STORE).before().process(e -> {
                 if (tries.incrementAndGet() <= 4) {
@@ -106,7 +106,7 @@ class IngestRouteTest extends RouteTestSupport {
     void aBatchTheDatabaseRefusesIsStoredOneByOneAndOnlyTheBadMessageIsLost() throws Exception {
         // Stands for data the database refuses (not an outage): any batch holding message 2 fails.
         for (String route : List.of("ingest", "ingest-one")) {
-            AdviceWith.adviceWith(context, route, a -> a.weaveByToUri("seda:deliver*").replace().to("mock:deliver"));
+            AdviceWith.adviceWith(context, route, a -> a.weaveByToUri("direct:deliver").replace().to("mock:deliver"));
         }
         for (String route : List.of("ingest-batch", "ingest-one")) {
             AdviceWith.adviceWith(context, route, a -> {

@@ -30,7 +30,7 @@ class RetryRouteTest extends RouteTestSupport {
 
     @Test
     void dueDeliveriesGoToTheDeliveryQueueOnceEach() throws Exception {
-        AdviceWith.adviceWith(context, "retry", a -> a.weaveByToUri("seda:deliver*").replace().to("mock:deliver"));
+        AdviceWith.adviceWith(context, "retry", a -> a.weaveByToUri("direct:deliver").replace().to("mock:deliver"));
         context.start();
         Fixture f = Fixture.create(db, "retry.due");
         List<Delivery> stored = f.storeDue(3);
@@ -47,7 +47,7 @@ class RetryRouteTest extends RouteTestSupport {
 
     @Test
     void aDueDeliveryOfADisabledWebhookFailsWithoutAnAttempt() throws Exception {
-        AdviceWith.adviceWith(context, "retry", a -> a.weaveByToUri("seda:deliver*").replace().to("mock:deliver"));
+        AdviceWith.adviceWith(context, "retry", a -> a.weaveByToUri("direct:deliver").replace().to("mock:deliver"));
         context.start();
         Fixture f = Fixture.create(db, "retry.disabled");
         Delivery d = f.storeDue(1).get(0);

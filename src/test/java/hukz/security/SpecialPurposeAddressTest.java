@@ -1,6 +1,7 @@
 package hukz.security;
 
 import hukz.attempt.GuardedDnsResolver;
+import hukz.attempt.HostLookups;
 import hukz.attempt.UrlGuard;
 import hukz.support.Api;
 import hukz.support.Sql;
@@ -60,7 +61,7 @@ class SpecialPurposeAddressTest {
 
     @Test
     void everySpecialPurposeAddressIsRefusedAtAttempt() {
-        GuardedDnsResolver resolver = new GuardedDnsResolver(new UrlGuard(false));
+        GuardedDnsResolver resolver = new GuardedDnsResolver(new UrlGuard(false), new HostLookups());
         for (String host : HOSTS) {
             String literal = host.replace("[", "").replace("]", "");
             assertThatThrownBy(() -> resolver.resolve(literal)).as(host)
@@ -71,7 +72,7 @@ class SpecialPurposeAddressTest {
 
     @Test
     void globallyRoutableAddressesPass() throws Exception {
-        GuardedDnsResolver resolver = new GuardedDnsResolver(new UrlGuard(false));
+        GuardedDnsResolver resolver = new GuardedDnsResolver(new UrlGuard(false), new HostLookups());
         for (String host : new String[]{"93.184.216.34", "8.8.8.8", "192.0.1.1", "198.51.101.1", "2606:2800:220:1::1",
                 "2a00:1450:4001::1", "2002:808:808::1", "2001:4860:4860::8888"}) {
             assertThat(resolver.resolve(host)).as(host).isNotEmpty();

@@ -43,7 +43,7 @@ public final class Receiver implements AutoCloseable {
         }
     }
 
-    /** More than hukz's delivery workers, so the receiver never makes an attempt wait for a thread. */
+    /** Enough threads that the receiver never makes an attempt wait for one. */
     private static final int THREADS = 64;
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
