@@ -7,5 +7,7 @@ source scripts/ensure-nats-server.sh
 if [ ! -f target/hukz.jar ] || [ -n "$(find src routes pom.xml -newer target/hukz.jar -print -quit)" ]; then
   mvn -q -B package -DskipTests
 fi
-# Lean by default on a small machine; override with JAVA_OPTS.
-exec java ${JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=50} -jar target/hukz.jar
+# Lean by default on a small machine; override with JAVA_OPTS. TieredStopAtLevel=1 keeps to the JIT's quick
+# compiler: on two cores C2 spent more than half of hukz's CPU compiling Camel's deep call paths, for minutes,
+# and cost more than its faster code won back (README, Performance). On many cores, drop it.
+exec java ${JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=50 -XX:TieredStopAtLevel=1} -jar target/hukz.jar

@@ -3,6 +3,7 @@ package hukz.config;
 import hukz.ingest.CoreNatsConsumption;
 import hukz.ingest.IngestBuffer;
 import hukz.ingest.IngestFailures;
+import hukz.policy.FlowControl;
 import hukz.record.AttemptRecorder;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts and stops the dispatch around the routes. On stop: stop taking messages from NATS first (so the queue
  * group hands new messages to other instances), then let the {@code ingest} route store what was taken (it drains
- * {@code seda:ingest}) while the other routes still run. The record route stops last (routes/record.camel.yaml)
+ * {@code seda:ingest}) while the other routes still run, and hand the deliveries waiting in memory for a slot back
+ * to the database. The record route stops last (routes/record.camel.yaml)
  * and writes what is queued unless the database is away.
  */
 public final class DispatchLifecycle extends EventNotifierSupport {
@@ -29,9 +31,11 @@ public final class DispatchLifecycle extends EventNotifierSupport {
     private final IngestFailures ingestFailures;
     private final AttemptRecorder recorder;
     private final CoreNatsConsumption coreNats;
+    private final FlowControl flowControl;
 
     public DispatchLifecycle(IngestBuffer ingestBuffer, IngestFailures ingestFailures, AttemptRecorder recorder,
-                             CoreNatsConsumption coreNats) {
+                             CoreNatsConsumption coreNats, FlowControl flowControl) {
+        this.flowControl = flowControl;
         this.ingestBuffer = ingestBuffer;
         this.ingestFailures = ingestFailures;
         this.recorder = recorder;
@@ -66,8 +70,22 @@ public final class DispatchLifecycle extends EventNotifierSupport {
             ingestFailures.closing();
             stop(context, INGEST_ROUTE, STORE_TAKEN_SECONDS);
             ingestFailures.stopped();
+            returnWaitingLines();
             recorder.shuttingDown();
             LOG.info("stopped taking messages; attempts in flight finish before shutdown");
+        }
+    }
+
+    /**
+     * Deliveries waiting in memory for a slot go back to the database, due, so that another instance (or the next
+     * start) takes them at once rather than when their leases end. Failing that (the database is away) they are
+     * taken when their leases end.
+     */
+    private void returnWaitingLines() {
+        try {
+            flowControl.returnLines();
+        } catch (RuntimeException e) {
+            LOG.warn("deliveries waiting for a slot are taken again when their leases end: {}", e.getMessage());
         }
     }
 

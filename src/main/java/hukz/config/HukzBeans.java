@@ -39,6 +39,7 @@ import hukz.policy.FlowControl;
 import hukz.policy.InFlight;
 import hukz.policy.OperatorEvents;
 import hukz.policy.RetryPolicy;
+import hukz.policy.WaitingLine;
 import hukz.record.AttemptRecorder;
 import hukz.retry.RetryPoller;
 import hukz.store.Db;
@@ -64,11 +65,18 @@ import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import javax.sql.DataSource;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
 public final class HukzBeans {
+    /**
+     * Deliveries (and their payloads' characters) that may wait in memory, leased, for a free slot of their webhook
+     * (policy/WaitingLine); beyond that they wait due in the database.
+     */
+    static final int WAITING_LINE_DELIVERIES = 20_000;
+    static final long WAITING_LINE_PAYLOAD_CHARS = 16L * 1024 * 1024;
     /** Connections to one receiver host: the highest max_in_flight a webhook may have. */
     public static final int MAX_CONNECTIONS_PER_RECEIVER = 1000;
 
@@ -105,7 +113,10 @@ public final class HukzBeans {
         Gauge.builder("hukz_nats_slow_consumer_dropped", nats, c -> c.getStatistics().getDroppedCount()).register(registry);
         DispatchMetrics metrics = new DispatchMetrics(registry);
         InFlight inFlight = new InFlight(lease(config));
-        FlowControl flowControl = new FlowControl(inFlight, flow, deliveries, config.circuitFailures());
+        // A delivery leaves its line only with time left in its lease for a whole attempt and its record.
+        WaitingLine line = new WaitingLine(WAITING_LINE_DELIVERIES, WAITING_LINE_PAYLOAD_CHARS,
+                config.deliveryTimeout().plusSeconds(3), Clock.systemUTC());
+        FlowControl flowControl = new FlowControl(inFlight, flow, deliveries, line, config.circuitFailures());
         Gauge.builder("hukz_attempts_in_flight", inFlight, InFlight::total).description("attempts waiting on their receiver now")
                 .register(registry);
         Gauge.builder("hukz_circuits_open", flow, f -> whileReachable(database, () -> f.notClosed().size()))
@@ -114,6 +125,8 @@ public final class HukzBeans {
                 .description("due deliveries held back by flow control").register(registry);
         Gauge.builder("hukz_deliveries_waiting", deliveries, d -> whileReachable(database, d::countWaitingOnRateLimit)).tag("reason", "rate_limit")
                 .description("due deliveries held back by flow control").register(registry);
+        Gauge.builder("hukz_deliveries_waiting", flowControl, FlowControl::lineLength).tag("reason", "max_in_flight")
+                .description("deliveries waiting in memory for a free slot of their webhook").register(registry);
         bindCamelMetrics(main, registry);
 
         UrlGuard guard = new UrlGuard(config.allowPrivateUrls());
@@ -189,7 +202,7 @@ public final class HukzBeans {
         // Camel Main registers every HealthCheckRepository bean in the context's health check registry.
         main.bind("hukzHealthChecks", new HukzHealthChecks(new DatabaseCheck(readiness), new NatsCheck(readiness)));
         main.bind("serviceApi", new ServiceApi(registry, requests));
-        main.bind("dispatchLifecycle", new DispatchLifecycle(ingestBuffer, ingestFailures, recorder, coreNats));
+        main.bind("dispatchLifecycle", new DispatchLifecycle(ingestBuffer, ingestFailures, recorder, coreNats, flowControl));
     }
 
     /**

@@ -22,8 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Decides which deliveries may be attempted now (SPEC §8): none of a webhook whose circuit is open, at most
  * its {@code max_in_flight} at once on this instance, at most its {@code rate_limit} per second across all
- * instances. The others are not queued here: they go back to the database as due (or due at their
- * next rate-limit token), uncounted, and the retry poller takes them when the webhook has room again.
+ * instances. The others hold no thread: those of a webhook with a closed circuit and no rate limit wait in its
+ * {@link WaitingLine} (in memory, still leased rows) for the next slot it frees, as many as the line takes; the
+ * rest go back to the database as due (or due at their next rate-limit token), uncounted, and the retry poller
+ * takes them when the webhook has room again.
  */
 public final class FlowControl {
     private static final long OPEN_CIRCUITS_MAX_AGE_MILLIS = 250;
@@ -31,6 +33,7 @@ public final class FlowControl {
     private final InFlight inFlight;
     private final FlowStore flow;
     private final DeliveryStore deliveries;
+    private final WaitingLine line;
     /** Webhooks with deliveries left due in the database for want of a slot: a freed slot is refilled at once. */
     private final Set<Long> backlog = ConcurrentHashMap.newKeySet();
     private volatile Set<Long> openCircuits = Set.of();
@@ -44,7 +47,8 @@ public final class FlowControl {
      */
     private final Map<Long, Long> heldUntil = new ConcurrentHashMap<>();
 
-    public FlowControl(InFlight inFlight, FlowStore flow, DeliveryStore deliveries, int circuitFailures) {
+    public FlowControl(InFlight inFlight, FlowStore flow, DeliveryStore deliveries, WaitingLine line, int circuitFailures) {
+        this.line = line;
         this.circuitFailures = circuitFailures;
         this.inFlight = inFlight;
         this.flow = flow;
@@ -85,11 +89,14 @@ public final class FlowControl {
             }
             int taken = inFlight.acquire(w.id(), w.maxInFlight(), ids.subList(0, granted));
             admitted.addAll(group.subList(0, taken));
-            if (taken < granted || room < ids.size()) {
+            // without a slot: into the webhook's line while it takes them (not with a rate limit: those wait for
+            // their token in the database), the others due in the database
+            int lined = w.rateLimit() == null ? line.join(w.id(), group.subList(room, ids.size())) : 0;
+            if (taken < granted || room + lined < ids.size()) {
                 waiting.add(w.id());
             }
             dueNow.addAll(ids.subList(taken, granted));
-            dueNow.addAll(ids.subList(room, ids.size()));
+            dueNow.addAll(ids.subList(room + lined, ids.size()));
         }
         deliveries.makeDue(dueNow, null);
         dueLater.forEach((at, ids) -> deliveries.makeDue(ids, at));
@@ -99,19 +106,29 @@ public final class FlowControl {
     }
 
     /**
-     * How many of each webhook's new deliveries could go now (its free slots; none while its circuit is open), so
-     * that ingest stores the others due, to wait in the database. Webhooks absent from the answer have room for all.
+     * How many of each webhook's new deliveries ingest stores leased to this instance: those its free slots take
+     * now, and those its line will take (none while its circuit is open, no line with a rate limit); ingest stores
+     * the others due, to wait in the database. Webhooks absent from the answer have room for all.
      */
     public Map<Long, Integer> room(Map<Long, Integer> newPerWebhook, WebhookDirectory directory) {
         Set<Long> open = openCircuits();
         Map<Long, Integer> room = new HashMap<>();
-        newPerWebhook.forEach((id, n) -> {
+        int lineRoom = line.room();
+        for (Map.Entry<Long, Integer> e : newPerWebhook.entrySet()) {
+            long id = e.getKey();
+            int n = e.getValue();
             Webhook w = directory.enabled(id);
             int free = w == null || open.contains(id) ? 0 : inFlight.free(id, w.maxInFlight());
+            if (free < n && w != null && !open.contains(id) && w.rateLimit() == null) {
+                // stored leased too: what the webhook's line will take (admit puts them there)
+                int lined = Math.min(n - free, lineRoom);
+                lineRoom -= lined;
+                free += lined;
+            }
             if (free < n) {
                 room.put(id, free);
             }
-        });
+        }
         return room;
     }
 
@@ -131,6 +148,11 @@ public final class FlowControl {
      * database for that slot, so the route wakes the refill.
      */
     public boolean release(AttemptRecord r) {
+        boolean next = releaseSlot(r);
+        return next || line.has(r.webhookId());
+    }
+
+    private boolean releaseSlot(AttemptRecord r) {
         CircuitPolicy.Verdict verdict = CircuitPolicy.verdict(Attempt.outcomeOf(r));
         if (verdict == CircuitPolicy.Verdict.FAILED) {
             if (failuresInARow.merge(r.webhookId(), 1, Integer::sum) >= circuitFailures) {
@@ -149,9 +171,37 @@ public final class FlowControl {
         backlog.addAll(webhookIds);
     }
 
-    /** Webhooks with deliveries waiting for a slot (a snapshot). */
+    /** Webhooks with deliveries waiting in the database for a slot (a snapshot). */
     public List<Long> backlogged() {
         return List.copyOf(backlog);
+    }
+
+    /** Webhooks with deliveries waiting in their line (a snapshot). */
+    public List<Long> lined() {
+        return line.webhooks();
+    }
+
+    /** The first {@code n} deliveries of the webhook's line that still have the time for an attempt. */
+    public List<DeliveryTask> nextInLine(long webhookId, int n) {
+        return line.take(webhookId, n);
+    }
+
+    /**
+     * The webhook's line goes back to the database, due (it was disabled or deleted: the retry poller fails its
+     * deliveries; or hukz is stopping: another instance, or the next start, takes them without waiting out leases).
+     */
+    public void returnLine(long webhookId) {
+        deliveries.makeDue(line.take(webhookId, Integer.MAX_VALUE).stream().map(t -> t.delivery().id()).toList(), null);
+    }
+
+    /** Every line back to the database, due (at a graceful stop). */
+    public void returnLines() {
+        deliveries.makeDue(line.takeAll().stream().map(t -> t.delivery().id()).toList(), null);
+    }
+
+    /** Deliveries waiting in lines on this instance. */
+    public int lineLength() {
+        return line.size();
     }
 
     /** The database had fewer of the webhook's deliveries due than it had slots: nothing waits for a slot now. */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,37 +93,53 @@ public final class RetryPoller {
     }
 
     /**
-     * A slot of a webhook with deliveries waiting for it was freed: takes the due deliveries of the backlogged
-     * webhooks, as many as they have free slots, at once rather than at the next poll. A webhook whose due
-     * deliveries all fit has no backlog any more.
+     * A slot of a webhook with deliveries waiting for it was freed: takes the next deliveries of the webhooks with
+     * a line or a backlog, as many as they have free slots, at once rather than at the next poll — first from the
+     * webhook's line in memory, then what waits due in the database. A webhook whose due deliveries all fit has no
+     * backlog any more.
      */
     public List<DeliveryTask> refill() {
         List<Long> backlogged = flowControl.backlogged();
-        if (backlogged.isEmpty()) {
+        List<Long> lined = flowControl.lined();
+        if (backlogged.isEmpty() && lined.isEmpty()) {
             return List.of();
         }
+        Set<Long> waiting = new LinkedHashSet<>(lined);
+        waiting.addAll(backlogged);
+        List<DeliveryTask> tasks = new ArrayList<>();
         Map<Long, Integer> slots = new HashMap<>();
-        for (long webhookId : backlogged) {
+        for (long webhookId : waiting) {
             var webhook = directory.enabled(webhookId);
-            int free = webhook == null ? 0 : webhook.maxInFlight() - flowControl.inFlight(webhookId);
             if (webhook == null) {
                 flowControl.drained(webhookId);
-            } else if (free > 0) {
+                flowControl.returnLine(webhookId);
+                continue;
+            }
+            int free = webhook.maxInFlight() - flowControl.inFlight(webhookId);
+            if (free <= 0) {
+                continue;
+            }
+            for (DeliveryTask next : flowControl.nextInLine(webhookId, free)) {
+                // as the webhook is now (its URL, secret or headers may have changed while the delivery waited)
+                tasks.add(new DeliveryTask(next.delivery(), webhook));
+                free--;
+            }
+            if (free > 0 && backlogged.contains(webhookId)) {
                 slots.put(webhookId, free);
             }
         }
-        List<Delivery> claimed = deliveries.claimDueOf(slots, lease);
-        Map<Long, Integer> got = new HashMap<>();
-        List<DeliveryTask> tasks = new ArrayList<>();
-        for (Delivery d : claimed) {
-            got.merge(d.webhookId(), 1, Integer::sum);
-            attemptOrFail(d, tasks);
-        }
-        slots.forEach((webhookId, free) -> {
-            if (got.getOrDefault(webhookId, 0) < free) {
-                flowControl.drained(webhookId);
+        if (!slots.isEmpty()) {
+            Map<Long, Integer> got = new HashMap<>();
+            for (Delivery d : deliveries.claimDueOf(slots, lease)) {
+                got.merge(d.webhookId(), 1, Integer::sum);
+                attemptOrFail(d, tasks);
             }
-        });
+            slots.forEach((webhookId, free) -> {
+                if (got.getOrDefault(webhookId, 0) < free) {
+                    flowControl.drained(webhookId);
+                }
+            });
+        }
         return flowControl.admit(tasks);
     }
 
