@@ -40,6 +40,17 @@ class SignerTest {
     }
 
     @Test
+    void aKeptKeyedMacSignsEveryMessageAfreshAndNonAsciiBodiesVerify() throws Exception {
+        String secret = Signer.newSecret();
+        long now = Instant.now().getEpochSecond();
+        for (String body : List.of(BODY, "{\"name\":\"Zoë ☃ 𝄞\"}", BODY, "")) {
+            // the same secret on the same thread: one Mac, reset by each signature
+            String signature = Signer.sign(List.of(secret), "msg_" + body.length(), now, body);
+            new Webhook(secret).verify(body, headers("msg_" + body.length(), now, signature));
+        }
+    }
+
+    @Test
     void signatureIsHmacSha256OfIdTimestampBodyWithTheDecodedKey() throws Exception {
         String secret = secretOf(32, 7);
         Mac mac = Mac.getInstance("HmacSHA256");
