@@ -157,8 +157,6 @@ public final class HukzBeans {
         // and the wire taps into direct:deliver start each attempt on the thread that stored or claimed it (the
         // attempt does not hold that thread: the HTTP step is non-blocking).
         main.bind("sameThread", new SynchronousExecutorService());
-        // the ingest and record routes' batches are complete when their queue is empty
-        main.bind("queueDrained", new QueueDrained());
         main.bind("dataSource", dataSource);
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
                 database));
