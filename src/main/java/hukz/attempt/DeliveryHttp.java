@@ -50,9 +50,14 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
     private final int maxBodyBytes;
     private final HeaderFilterStrategy headers = new DeliveryHeaderFilter();
     private final ScheduledExecutorService deadlines;
-    private final HostLookups lookups = new HostLookups();
+    private final HostLookups lookups;
 
     public DeliveryHttp(UrlGuard guard, Duration timeout, int maxBodyBytes, int maxPerWebhook) {
+        this(guard, timeout, maxBodyBytes, maxPerWebhook, new HostLookups());
+    }
+
+    DeliveryHttp(UrlGuard guard, Duration timeout, int maxBodyBytes, int maxPerWebhook, HostLookups lookups) {
+        this.lookups = lookups;
         this.timeoutMillis = timeout.toMillis();
         this.maxBodyBytes = maxBodyBytes;
         Timeout connect = Timeout.ofMilliseconds(Math.min(5000, timeoutMillis));

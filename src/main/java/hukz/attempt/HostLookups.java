@@ -26,10 +26,22 @@ public final class HostLookups {
     private record Answer(InetAddress[] addresses, UnknownHostException failure, long expiresAt) {
     }
 
+    /** How a host is looked up: the JVM's resolver, or a stand-in in tests. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Resolver resolver;
     private final ExecutorService pool;
 
     public HostLookups() {
+        this(InetAddress::getAllByName);
+    }
+
+    public HostLookups(Resolver resolver) {
+        this.resolver = resolver;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "hukz-dns-" + n.incrementAndGet());
@@ -62,7 +74,7 @@ public final class HostLookups {
         long now = System.nanoTime();
         if (a == null || a.expiresAt - now <= 0) {
             try {
-                a = new Answer(InetAddress.getAllByName(host), null, now + KEEP_NANOS);
+                a = new Answer(resolver.resolve(host), null, now + KEEP_NANOS);
             } catch (UnknownHostException e) {
                 a = new Answer(null, e, now + KEEP_FAILURE_NANOS);
             }
