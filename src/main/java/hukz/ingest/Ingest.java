@@ -91,7 +91,7 @@ public final class Ingest {
      */
     private List<DeliveryTask> admit(List<DeliveryTask> tasks) {
         try {
-            return flowControl.admit(tasks);
+            return flowControl.admitNew(tasks);
         } catch (RuntimeException e) {
             if (!database.failed(e)) {
                 LOG.error("could not hand {} stored deliveries on; they are attempted when their lease ends", tasks.size(), e);

@@ -55,8 +55,20 @@ public final class FlowControl {
         this.deliveries = deliveries;
     }
 
-    /** The deliveries (stored by ingest, or claimed by the retry poller) that go out now, in their order. */
+    /** The deliveries (claimed by the retry poller, or taken from a line) that go out now, in their order. */
     public List<DeliveryTask> admit(List<DeliveryTask> tasks) {
+        return admit(tasks, false);
+    }
+
+    /**
+     * New deliveries (stored by ingest) that go out now: as {@link #admit}, except that a webhook with a line gives
+     * them no slot: they join the end of its line, behind the deliveries that came before them.
+     */
+    public List<DeliveryTask> admitNew(List<DeliveryTask> tasks) {
+        return admit(tasks, true);
+    }
+
+    private List<DeliveryTask> admit(List<DeliveryTask> tasks, boolean behindLines) {
         if (tasks.isEmpty()) {
             return tasks;
         }
@@ -80,7 +92,7 @@ public final class FlowControl {
                 dueNow.addAll(ids);
                 continue;
             }
-            int room = Math.min(group.size(), inFlight.free(w.id(), w.maxInFlight()));
+            int room = behindLines && line.has(w.id()) ? 0 : Math.min(group.size(), inFlight.free(w.id(), w.maxInFlight()));
             int granted = room;
             if (w.rateLimit() != null && room > 0) {
                 FlowStore.Grant grant = flow.takeRate(w.id(), w.rateLimit(), room);
@@ -118,7 +130,7 @@ public final class FlowControl {
             long id = e.getKey();
             int n = e.getValue();
             Webhook w = directory.enabled(id);
-            int free = w == null || open.contains(id) ? 0 : inFlight.free(id, w.maxInFlight());
+            int free = w == null || open.contains(id) || line.has(id) ? 0 : inFlight.free(id, w.maxInFlight());
             if (free < n && w != null && !open.contains(id) && w.rateLimit() == null) {
                 // stored leased too: what the webhook's line will take (admit puts them there)
                 int lined = Math.min(n - free, lineRoom);

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +76,8 @@ public final class RetryPoller {
             return List.of();
         }
         List<DeliveryTask> tasks = new ArrayList<>(probes());
+        // lines too: a slot may have been freed just before its webhook's line formed, with no refill woken for it
+        fromLines(tasks, new HashMap<>());
         List<Long> full = flowControl.full();
         Set<Long> leftBehind = new HashSet<>(full);
         List<Delivery> claimed = deliveries.claimDue(Math.min(room, CLAIM_LIMIT), lease, full, flowControl::inFlight, leftBehind);
@@ -100,34 +101,25 @@ public final class RetryPoller {
      */
     public List<DeliveryTask> refill() {
         List<Long> backlogged = flowControl.backlogged();
-        List<Long> lined = flowControl.lined();
-        if (backlogged.isEmpty() && lined.isEmpty()) {
+        if (backlogged.isEmpty() && flowControl.lined().isEmpty()) {
             return List.of();
         }
-        Set<Long> waiting = new LinkedHashSet<>(lined);
-        waiting.addAll(backlogged);
         List<DeliveryTask> tasks = new ArrayList<>();
         Map<Long, Integer> slots = new HashMap<>();
-        for (long webhookId : waiting) {
+        fromLines(tasks, slots);
+        for (long webhookId : backlogged) {
             var webhook = directory.enabled(webhookId);
+            int free = webhook == null ? 0 : slots.getOrDefault(webhookId, webhook.maxInFlight() - flowControl.inFlight(webhookId));
             if (webhook == null) {
                 flowControl.drained(webhookId);
-                flowControl.returnLine(webhookId);
-                continue;
-            }
-            int free = webhook.maxInFlight() - flowControl.inFlight(webhookId);
-            if (free <= 0) {
-                continue;
-            }
-            for (DeliveryTask next : flowControl.nextInLine(webhookId, free)) {
-                // as the webhook is now (its URL, secret or headers may have changed while the delivery waited)
-                tasks.add(new DeliveryTask(next.delivery(), webhook));
-                free--;
-            }
-            if (free > 0 && backlogged.contains(webhookId)) {
+                slots.remove(webhookId);
+            } else if (free > 0) {
                 slots.put(webhookId, free);
+            } else {
+                slots.remove(webhookId);
             }
         }
+        slots.keySet().retainAll(backlogged);
         if (!slots.isEmpty()) {
             Map<Long, Integer> got = new HashMap<>();
             for (Delivery d : deliveries.claimDueOf(slots, lease)) {
@@ -141,6 +133,28 @@ public final class RetryPoller {
             });
         }
         return flowControl.admit(tasks);
+    }
+
+    /**
+     * The first deliveries of each webhook's line, as many as it has free slots (into {@code tasks}); what is left
+     * free of each goes into {@code stillFree}. A webhook disabled or deleted meanwhile gets its line back in the
+     * database, where the poller fails its deliveries.
+     */
+    private void fromLines(List<DeliveryTask> tasks, Map<Long, Integer> stillFree) {
+        for (long webhookId : flowControl.lined()) {
+            var webhook = directory.enabled(webhookId);
+            if (webhook == null) {
+                flowControl.returnLine(webhookId);
+                continue;
+            }
+            int free = webhook.maxInFlight() - flowControl.inFlight(webhookId);
+            for (DeliveryTask next : flowControl.nextInLine(webhookId, free)) {
+                // as the webhook is now (its URL, secret or headers may have changed while the delivery waited)
+                tasks.add(new DeliveryTask(next.delivery(), webhook));
+                free--;
+            }
+            stillFree.put(webhookId, free);
+        }
     }
 
     /** A claimed delivery of an enabled webhook is attempted; one of a disabled or deleted webhook fails here. */
