@@ -3,6 +3,7 @@ package hukz.attempt;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,7 @@ public final class HostLookups {
     }
 
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
     private final Resolver resolver;
     private final ExecutorService pool;
 
@@ -56,14 +58,21 @@ public final class HostLookups {
         return a != null && a.expiresAt - System.nanoTime() > 0;
     }
 
-    /** Looks the host up on the lookup pool, then runs {@code then} there (whatever the answer). */
+    /**
+     * Looks the host up on the lookup pool, then runs {@code then} (whatever the answer) on the thread that finished
+     * the lookup. Attempts to a host already being looked up wait for that one lookup, so a burst to one slow host
+     * takes one pool thread, not all of them.
+     */
     public void lookUpThen(String host, Runnable then) {
-        pool.execute(() -> {
+        CompletableFuture<Void> lookup = pending.computeIfAbsent(host, h -> CompletableFuture.runAsync(() -> {
             try {
-                resolve(host);
+                resolve(h);
             } catch (UnknownHostException e) {
                 // kept as the answer: the attempt fails on it like any unresolvable host
             }
+        }, pool));
+        lookup.whenComplete((done, failure) -> {
+            pending.remove(host, lookup);
             then.run();
         });
     }

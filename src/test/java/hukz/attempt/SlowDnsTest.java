@@ -11,9 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,8 +42,10 @@ class SlowDnsTest {
     @Test
     void aHostWhoseLookupHangsHoldsNeitherTheSendingThreadNorOtherHosts() throws Exception {
         CountDownLatch dnsAnswers = new CountDownLatch(1);
+        AtomicInteger lookedUp = new AtomicInteger();
         HostLookups lookups = new HostLookups(host -> {
             if (host.equals("slow-dns.test")) {
+                lookedUp.incrementAndGet();
                 try {
                     dnsAnswers.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -52,22 +57,30 @@ class SlowDnsTest {
         });
         DeliveryHttp http = new DeliveryHttp(new UrlGuard(true), Duration.ofSeconds(10), 65_536, 16, lookups);
         try (Receiver receiver = new Receiver()) {
-            CompletableFuture<Integer> slow = new CompletableFuture<>();
-            Exchange toSlow = post(receiver.url().replace("127.0.0.1", "slow-dns.test"));
-            boolean sync = http.process(toSlow, done -> slow.complete(status(toSlow)));
-            assertThat(sync).as("the sending thread went on while the lookup waits").isFalse();
+            // more attempts to the slow host than the lookup pool has threads: they wait for its one lookup
+            List<CompletableFuture<Integer>> slowOnes = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                CompletableFuture<Integer> slow = new CompletableFuture<>();
+                Exchange toSlow = post(receiver.url().replace("127.0.0.1", "slow-dns.test"));
+                boolean sync = http.process(toSlow, done -> slow.complete(status(toSlow)));
+                assertThat(sync).as("the sending thread went on while the lookup waits").isFalse();
+                slowOnes.add(slow);
+            }
 
             CompletableFuture<Integer> other = new CompletableFuture<>();
             Exchange toOther = post(receiver.url());
             http.process(toOther, done -> other.complete(status(toOther)));
             assertThat(other.get(10, TimeUnit.SECONDS)).as("another host's attempt, during the slow lookup").isEqualTo(200);
-            assertThat(slow).isNotDone();
+            assertThat(slowOnes).noneMatch(CompletableFuture::isDone);
             assertThat(receiver.count()).isEqualTo(1);
 
             dnsAnswers.countDown();
-            assertThat(slow.get(10, TimeUnit.SECONDS)).as("sent once its host is known").isEqualTo(200);
+            for (CompletableFuture<Integer> slow : slowOnes) {
+                assertThat(slow.get(10, TimeUnit.SECONDS)).as("sent once its host is known").isEqualTo(200);
+            }
             assertThat(lookups.known("slow-dns.test")).isTrue();
-            assertThat(receiver.count()).isEqualTo(2);
+            assertThat(receiver.count()).isEqualTo(9);
+            assertThat(lookedUp.get()).as("one lookup for the eight").isEqualTo(1);
         } finally {
             dnsAnswers.countDown();
             http.close();
