@@ -126,12 +126,28 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
         if (host == null || lookups.known(host)) {
             send(producer, exchange, callback);
         } else {
-            lookups.lookUpThen(host, () -> send(producer, exchange, callback));
+            try {
+                lookups.lookUpThen(host, () -> send(producer, exchange, callback));
+            } catch (RuntimeException e) {
+                // the lookup pool is closed: hukz is stopping
+                exchange.setException(e);
+                callback.done(false);
+            }
         }
         return false;
     }
 
+    /** Hands the request to the client; a client that refuses it (closed at shutdown) fails the attempt at once. */
     private void send(AsyncRequestProducer request, Exchange exchange, AsyncCallback callback) {
+        try {
+            execute(request, exchange, callback);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(false);
+        }
+    }
+
+    private void execute(AsyncRequestProducer request, Exchange exchange, AsyncCallback callback) {
         BoundedResponseConsumer consumer = new BoundedResponseConsumer(maxBodyBytes);
         AtomicBoolean expired = new AtomicBoolean();
         AtomicBoolean finished = new AtomicBoolean();

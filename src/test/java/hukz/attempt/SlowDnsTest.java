@@ -102,6 +102,18 @@ class SlowDnsTest {
         }
     }
 
+    @Test
+    void anAttemptHandedToAClosedClientFailsAtOnceRatherThanHanging() throws Exception {
+        DeliveryHttp http = new DeliveryHttp(new UrlGuard(true), Duration.ofSeconds(10), 65_536, 16, new HostLookups());
+        http.close();
+        for (String url : List.of("http://127.0.0.1:9/hook", "http://closed-client.test/hook")) {
+            CompletableFuture<Throwable> failed = new CompletableFuture<>();
+            Exchange e = post(url);
+            http.process(e, done -> failed.complete(e.getException()));
+            assertThat(failed.get(10, TimeUnit.SECONDS)).as(url).isNotNull();
+        }
+    }
+
     private static Exchange post(String url) {
         Exchange e = new DefaultExchange(camel);
         e.getMessage().setHeader(Exchange.HTTP_URI, url);
