@@ -59,7 +59,7 @@ public final class RetryPoller {
      */
     public List<DeliveryTask> claim() {
         try {
-            List<DeliveryTask> tasks = claimUpTo(CLAIM_LIMIT);
+            List<DeliveryTask> tasks = claimDue();
             database.up();
             return tasks;
         } catch (RuntimeException e) {
@@ -71,16 +71,13 @@ public final class RetryPoller {
         }
     }
 
-    private List<DeliveryTask> claimUpTo(int room) {
-        if (room <= 0) {
-            return List.of();
-        }
+    private List<DeliveryTask> claimDue() {
         List<DeliveryTask> tasks = new ArrayList<>(probes());
         // lines too: a slot may have been freed just before its webhook's line formed, with no refill woken for it
         fromLines(tasks, new HashMap<>());
         List<Long> full = flowControl.full();
         Set<Long> leftBehind = new HashSet<>(full);
-        List<Delivery> claimed = deliveries.claimDue(Math.min(room, CLAIM_LIMIT), lease, full, flowControl::inFlight, leftBehind);
+        List<Delivery> claimed = deliveries.claimDue(CLAIM_LIMIT, lease, full, flowControl::inFlight, leftBehind);
         // their next freed slot takes the next of their due deliveries at once (a refill that finds none ends it)
         flowControl.waiting(leftBehind);
         for (Delivery d : claimed) {
@@ -105,21 +102,21 @@ public final class RetryPoller {
             return List.of();
         }
         List<DeliveryTask> tasks = new ArrayList<>();
+        Map<Long, Integer> leftFree = new HashMap<>();
+        fromLines(tasks, leftFree);
+        // what the lines left free goes to what waits due in the database
         Map<Long, Integer> slots = new HashMap<>();
-        fromLines(tasks, slots);
         for (long webhookId : backlogged) {
             var webhook = directory.enabled(webhookId);
-            int free = webhook == null ? 0 : slots.getOrDefault(webhookId, webhook.maxInFlight() - flowControl.inFlight(webhookId));
             if (webhook == null) {
                 flowControl.drained(webhookId);
-                slots.remove(webhookId);
-            } else if (free > 0) {
+                continue;
+            }
+            int free = leftFree.getOrDefault(webhookId, webhook.maxInFlight() - flowControl.inFlight(webhookId));
+            if (free > 0) {
                 slots.put(webhookId, free);
-            } else {
-                slots.remove(webhookId);
             }
         }
-        slots.keySet().retainAll(backlogged);
         if (!slots.isEmpty()) {
             Map<Long, Integer> got = new HashMap<>();
             for (Delivery d : deliveries.claimDueOf(slots, lease)) {
@@ -137,10 +134,10 @@ public final class RetryPoller {
 
     /**
      * The first deliveries of each webhook's line, as many as it has free slots (into {@code tasks}); what is left
-     * free of each goes into {@code stillFree}. A webhook disabled or deleted meanwhile gets its line back in the
+     * free of each goes into {@code leftFree}. A webhook disabled or deleted meanwhile gets its line back in the
      * database, where the poller fails its deliveries.
      */
-    private void fromLines(List<DeliveryTask> tasks, Map<Long, Integer> stillFree) {
+    private void fromLines(List<DeliveryTask> tasks, Map<Long, Integer> leftFree) {
         for (long webhookId : flowControl.lined()) {
             var webhook = directory.enabled(webhookId);
             if (webhook == null) {
@@ -153,7 +150,7 @@ public final class RetryPoller {
                 tasks.add(new DeliveryTask(next.delivery(), webhook));
                 free--;
             }
-            stillFree.put(webhookId, free);
+            leftFree.put(webhookId, free);
         }
     }
 
