@@ -67,7 +67,7 @@ public final class OutageTracker {
             Duration lasted = Duration.between(downSince, Instant.now());
             downSince = null;
             LOG.info("{} is back after {}s{}", resource, lasted.toSeconds(),
-                    alreadyWaiting == null ? "" : "; " + waited.get() + " message(s) waited for it");
+                    alreadyWaiting == null ? "" : "; " + Math.max(waited.get(), alreadyWaiting.getAsLong()) + " message(s) waited for it");
         }
     }
 

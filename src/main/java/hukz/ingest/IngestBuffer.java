@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The messages between NATS and the database, as hukz accounts for them. They wait in Camel's {@code seda:ingest}
  * queue (sized {@code ingest_buffer}) and then in the batch the {@code ingest} route is storing; this class counts
  * them from the moment they are taken until they are stored or given up (the {@code hukz_ingest_buffered_messages}
- * gauge), counts and reports the core NATS messages a full queue drops, tells the route when nothing more is
- * waiting (a batch is complete), and tells JetStream how many more it may pull.
+ * gauge), counts and reports the core NATS messages a full queue drops, reads the core NATS messages the ingest
+ * route's batches are made of ({@link IngestBatch}), and tells JetStream how many more it may pull.
  */
 public final class IngestBuffer implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(IngestBuffer.class);
@@ -61,18 +61,15 @@ public final class IngestBuffer implements CamelContextAware {
     }
 
     /**
-     * The thin adapter of the core NATS route: the message as a plain value, counted as taken, or null for a
-     * subject hukz never consumes (replies, the server's own {@code $JS.API} acks: they would only take room).
+     * A message taken from {@code seda:ingest} as a plain value: a core NATS message (the exchange camel-nats made,
+     * put in the queue as it came) is read and counted as taken from here on; one JetStream pulled is already a
+     * plain value, counted when it was pulled.
      */
-    public IncomingMessage take(Exchange exchange) {
-        IncomingMessage message = fromExchange(exchange);
-        if (!Ingest.isConsumable(message.subject())) {
-            return null;
+    public IncomingMessage of(Exchange exchange) {
+        if (exchange.getMessage().getBody() instanceof IncomingMessage m) {
+            return m;
         }
-        if (database.isDown() && room() > 0) {
-            database.messagesWaiting(1);
-        }
-        return taken(message);
+        return taken(fromExchange(exchange));
     }
 
     /** Counts a message as taken until it is stored or given up (its callbacks say which). */
@@ -94,7 +91,6 @@ public final class IngestBuffer implements CamelContextAware {
      * counted in {@code hukz_messages_dropped_total}, reported at most once a minute.
      */
     public void dropped() {
-        buffered.decrementAndGet();
         metrics.messageDropped();
         droppedSinceReport.incrementAndGet();
         long now = System.nanoTime();
@@ -119,9 +115,21 @@ public final class IngestBuffer implements CamelContextAware {
         return queue == null ? 0 : queue.remainingCapacity();
     }
 
-    /** Messages taken and not yet stored: those in the queue and those in the batch being stored. */
+    /**
+     * Messages taken and not yet stored: those in the queue and those in the batch being stored. Core NATS messages
+     * are counted once they leave the queue (see {@link #of}); those still in it are counted here, when asked.
+     */
     public long buffered() {
-        return Math.max(0, buffered.get());
+        BlockingQueue<Exchange> queue = queue();
+        long queued = 0;
+        if (queue != null) {
+            for (Exchange e : queue) {
+                if (!(e.getMessage().getBody() instanceof IncomingMessage)) {
+                    queued++;
+                }
+            }
+        }
+        return Math.max(0, buffered.get()) + queued;
     }
 
     /** Takes every message still in the queue out of it, for a shutdown that cannot store them. */
@@ -133,9 +141,7 @@ public final class IngestBuffer implements CamelContextAware {
         }
         List<IncomingMessage> messages = new ArrayList<>(left.size());
         for (Exchange e : left) {
-            if (e.getMessage().getBody() instanceof IncomingMessage m) {
-                messages.add(m);
-            }
+            messages.add(e.getMessage().getBody() instanceof IncomingMessage m ? m : fromExchange(e));
         }
         return messages;
     }

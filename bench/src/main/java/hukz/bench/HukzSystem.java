@@ -50,6 +50,8 @@ final class HukzSystem implements SystemUnderTest {
         e.put("HUKZ_ALLOW_PRIVATE_URLS", "true");
         e.put("HUKZ_RETRY_SCHEDULE", scenario.retrySchedule());
         e.put("HUKZ_QUEUE_GROUP", "bench-hukz");
+        // the same attempts in flight to one receiver as the baseline keeps (it has one limit, for all receivers)
+        e.put("HUKZ_MAX_IN_FLIGHT", String.valueOf(env.options.inflight()));
         long t0 = System.nanoTime();
         Process p = env.procs.start(label, cmd, env.options.root(), e);
         if (!env.awaitReady(p, "http://127.0.0.1:" + port + "/health/ready", 180_000)) {
