@@ -78,11 +78,13 @@ public final class IngestFailures {
     }
 
     private synchronized void giveUp(List<IncomingMessage> inHand, String why) {
+        // counted before the queue is emptied: what waits in it is counted there (a batch in hand, once taken)
+        long waiting = buffer.buffered();
         List<IncomingMessage> queued = buffer.abandon();
-        if (!reportedShutdownLoss && (!inHand.isEmpty() || !queued.isEmpty() || buffer.buffered() > 0)) {
+        if (!reportedShutdownLoss && (!inHand.isEmpty() || !queued.isEmpty() || waiting > 0)) {
             reportedShutdownLoss = true;
             LOG.warn("{}: {} message(s) taken from NATS were not stored (JetStream redelivers its own)", why,
-                    Math.max(buffer.buffered(), inHand.size() + queued.size()));
+                    Math.max(waiting, inHand.size() + queued.size()));
         }
         inHand.forEach(m -> m.onFailed().run());
         queued.forEach(m -> m.onFailed().run());
