@@ -42,6 +42,7 @@ import hukz.policy.OperatorEvents;
 import hukz.policy.RetryPolicy;
 import hukz.policy.WaitingLine;
 import hukz.record.AttemptRecorder;
+import hukz.record.CountedParametersDataSource;
 import hukz.retry.RetryPoller;
 import hukz.store.Db;
 import hukz.store.DeliveryStore;
@@ -162,6 +163,7 @@ public final class HukzBeans {
         // attempt does not hold that thread: the HTTP step is non-blocking).
         main.bind("sameThread", new SynchronousExecutorService());
         main.bind("dataSource", dataSource);
+        main.bind("recordDataSource", new CountedParametersDataSource(dataSource));
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
                 database));
         main.bind("deliveryStore", deliveries);
