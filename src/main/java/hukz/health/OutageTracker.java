@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,8 +19,9 @@ public final class OutageTracker {
     private static final Logger LOG = LoggerFactory.getLogger(OutageTracker.class);
     private final String resource;
     private final Counter outages;
-    private final AtomicLong waited = new AtomicLong();
-    private volatile LongSupplier alreadyWaiting;
+    private volatile LongSupplier waiting;
+    /** Messages that waited when the outage started: some may be given up before it ends. */
+    private volatile long waitingAtStart;
     private volatile Instant downSince;
 
     public OutageTracker(String resource, MeterRegistry registry) {
@@ -50,7 +50,7 @@ public final class OutageTracker {
             return;
         }
         downSince = Instant.now();
-        waited.set(alreadyWaiting == null ? 0 : alreadyWaiting.getAsLong());
+        waitingAtStart = waiting == null ? 0 : waiting.getAsLong();
         outages.increment();
         LOG.warn("{} unreachable ({}); hukz keeps what it has taken and tries again until it is back", resource, why);
     }
@@ -67,18 +67,16 @@ public final class OutageTracker {
             Duration lasted = Duration.between(downSince, Instant.now());
             downSince = null;
             LOG.info("{} is back after {}s{}", resource, lasted.toSeconds(),
-                    alreadyWaiting == null ? "" : "; " + Math.max(waited.get(), alreadyWaiting.getAsLong()) + " message(s) waited for it");
+                    waiting == null ? "" : "; " + Math.max(waitingAtStart, waiting.getAsLong()) + " message(s) waited for it");
         }
     }
 
-    /** Where to read how many messages are already waiting when an outage starts. */
+    /**
+     * Where to read how many messages wait for the resource: when an outage starts, and when it ends (those that
+     * came meanwhile wait in the same place).
+     */
     public void countWaitingWith(LongSupplier waiting) {
-        this.alreadyWaiting = waiting;
-    }
-
-    /** Messages that wait for the resource to come back (counted for the INFO line that ends the outage). */
-    public void messagesWaiting(long n) {
-        waited.addAndGet(n);
+        this.waiting = waiting;
     }
 
     public boolean isDown() {
