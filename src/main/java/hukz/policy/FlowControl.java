@@ -68,7 +68,12 @@ public final class FlowControl {
         return admit(tasks, true);
     }
 
-    private List<DeliveryTask> admit(List<DeliveryTask> tasks, boolean behindLines) {
+    /*
+     * Synchronized with serveLine: a delivery taken from a line gets its slot in the same step, so another one of the
+     * webhook (a new one, or the next of the line taken by another thread) cannot take that slot in between — which
+     * sent the one taken first to the end of the line. Only the ingest, refill and retry threads come here.
+     */
+    private synchronized List<DeliveryTask> admit(List<DeliveryTask> tasks, boolean behindLines) {
         if (tasks.isEmpty()) {
             return tasks;
         }
@@ -193,9 +198,17 @@ public final class FlowControl {
         return line.webhooks();
     }
 
-    /** The first {@code n} deliveries of the webhook's line that still have the time for an attempt. */
-    public List<DeliveryTask> nextInLine(long webhookId, int n) {
-        return line.take(webhookId, n);
+    /**
+     * The first deliveries of the webhook's line that still have the time for an attempt, as many as it has free
+     * slots, admitted (see {@link #admit}) in the same step, so they go out in the order they came. They go as the
+     * webhook is now: its URL, secret or headers may have changed while they waited.
+     */
+    public synchronized List<DeliveryTask> serveLine(Webhook webhook) {
+        List<DeliveryTask> now = new ArrayList<>();
+        for (DeliveryTask next : line.take(webhook.id(), inFlight.free(webhook.id(), webhook.maxInFlight()))) {
+            now.add(new DeliveryTask(next.delivery(), webhook));
+        }
+        return admit(now, false);
     }
 
     /**

@@ -72,9 +72,9 @@ public final class RetryPoller {
     }
 
     private List<DeliveryTask> claimDue() {
-        List<DeliveryTask> tasks = new ArrayList<>(probes());
         // lines too: a slot may have been freed just before its webhook's line formed, with no refill woken for it
-        fromLines(tasks, new HashMap<>());
+        List<DeliveryTask> going = fromLines(new HashMap<>());
+        List<DeliveryTask> tasks = new ArrayList<>(probes());
         List<Long> full = flowControl.full();
         Set<Long> leftBehind = new HashSet<>(full);
         List<Delivery> claimed = deliveries.claimDue(CLAIM_LIMIT, lease, full, flowControl::inFlight, leftBehind);
@@ -87,7 +87,8 @@ public final class RetryPoller {
                 attemptOrFail(d, tasks);
             }
         }
-        return flowControl.admit(tasks);
+        going.addAll(flowControl.admit(tasks));
+        return going;
     }
 
     /**
@@ -101,9 +102,9 @@ public final class RetryPoller {
         if (backlogged.isEmpty() && flowControl.lined().isEmpty()) {
             return List.of();
         }
-        List<DeliveryTask> tasks = new ArrayList<>();
         Map<Long, Integer> leftFree = new HashMap<>();
-        fromLines(tasks, leftFree);
+        List<DeliveryTask> going = fromLines(leftFree);
+        List<DeliveryTask> tasks = new ArrayList<>();
         // what the lines left free goes to what waits due in the database
         Map<Long, Integer> slots = new HashMap<>();
         for (long webhookId : backlogged) {
@@ -129,29 +130,27 @@ public final class RetryPoller {
                 }
             });
         }
-        return flowControl.admit(tasks);
+        going.addAll(flowControl.admit(tasks));
+        return going;
     }
 
     /**
-     * The first deliveries of each webhook's line, as many as it has free slots (into {@code tasks}); what is left
-     * free of each goes into {@code leftFree}. A webhook disabled or deleted meanwhile gets its line back in the
-     * database, where the poller fails its deliveries.
+     * The first deliveries of each webhook's line, as many as it has free slots, admitted; what is left free per
+     * webhook goes into {@code leftFree}. A line of a webhook disabled or deleted meanwhile goes back to the database,
+     * due, where the poller fails its deliveries.
      */
-    private void fromLines(List<DeliveryTask> tasks, Map<Long, Integer> leftFree) {
+    private List<DeliveryTask> fromLines(Map<Long, Integer> leftFree) {
+        List<DeliveryTask> going = new ArrayList<>();
         for (long webhookId : flowControl.lined()) {
             var webhook = directory.enabled(webhookId);
             if (webhook == null) {
                 flowControl.returnLine(webhookId);
                 continue;
             }
-            int free = webhook.maxInFlight() - flowControl.inFlight(webhookId);
-            for (DeliveryTask next : flowControl.nextInLine(webhookId, free)) {
-                // as the webhook is now (its URL, secret or headers may have changed while the delivery waited)
-                tasks.add(new DeliveryTask(next.delivery(), webhook));
-                free--;
-            }
-            leftFree.put(webhookId, free);
+            going.addAll(flowControl.serveLine(webhook));
+            leftFree.put(webhookId, webhook.maxInFlight() - flowControl.inFlight(webhookId));
         }
+        return going;
     }
 
     /** A claimed delivery of an enabled webhook is attempted; one of a disabled or deleted webhook fails here. */

@@ -26,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  */
 class WaitingForASlotTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MESSAGES = 200;
     static TestHukz hukz;
     static NatsPublisher nats;
 
@@ -57,22 +58,23 @@ class WaitingForASlotTest {
             String subject = FlowKit.subject("line.order");
             long id = hukz.api.createWebhook("{\"name\":\"line\",\"url\":\"" + receiver.url() + "\",\"event_ids\":["
                     + hukz.api.createEvent(subject) + "],\"max_in_flight\":1}").get("id").asLong();
-            for (int i = 0; i < 20; i++) {
+            // enough that the retry poller's ticks (every 100 ms here) serve the line too, beside the refills
+            for (int i = 0; i < MESSAGES; i++) {
                 nats.publish(subject, "{\"n\":" + i + "}");
             }
             await().atMost(Duration.ofSeconds(15)).until(() -> receiver.count() == 1
-                    && FlowKit.metric(hukz, "hukz_deliveries_waiting{reason=\"max_in_flight\"") == 19);
+                    && FlowKit.metric(hukz, "hukz_deliveries_waiting{reason=\"max_in_flight\"") == MESSAGES - 1);
             String ofWebhook = "FROM deliveries WHERE status = 'pending' AND webhook_id = " + id;
-            assertThat(Sql.count(hukz.database(), "SELECT count(*) " + ofWebhook)).isEqualTo(20);
+            assertThat(Sql.count(hukz.database(), "SELECT count(*) " + ofWebhook)).isEqualTo(MESSAGES);
             assertThat(Sql.count(hukz.database(), "SELECT count(*) " + ofWebhook + " AND next_attempt_at <= now()"))
                     .as("none waits due in the database: all are leased to this instance").isZero();
 
             open.countDown();
-            await().atMost(Duration.ofSeconds(30)).until(() -> FlowKit.count(hukz, id, "delivered") == 20);
+            await().atMost(Duration.ofSeconds(30)).until(() -> FlowKit.count(hukz, id, "delivered") == MESSAGES);
             List<Integer> order = receiver.requests().stream().map(r -> n(r.body())).toList();
             // one slot: the next attempt starts only after the one before it answered, so the order is exact (with
             // more slots, attempts start in order but a slow request may arrive after those started behind it)
-            assertThat(order).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).boxed().toList());
+            assertThat(order).containsExactlyElementsOf(java.util.stream.IntStream.range(0, MESSAGES).boxed().toList());
             assertThat(FlowKit.metric(hukz, "hukz_deliveries_waiting{reason=\"max_in_flight\"")).isZero();
             assertThat(FlowKit.deliveries(hukz, id)).allMatch(d -> d.get("attempt_count").asInt() == 1);
         }
