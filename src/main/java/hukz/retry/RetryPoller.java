@@ -58,22 +58,23 @@ public final class RetryPoller {
      * disabled or deleted webhooks fail here.
      */
     public List<DeliveryTask> claim() {
+        List<DeliveryTask> going = new ArrayList<>();
         try {
-            List<DeliveryTask> tasks = claimDue();
+            // lines too: a slot may have been freed just before its webhook's line formed, with no refill woken for it
+            going.addAll(fromLines(new HashMap<>()));
+            going.addAll(claimDue());
             database.up();
-            return tasks;
         } catch (RuntimeException e) {
-            // An outage is reported once by the tracker; the next tick tries again.
-            if (database.failed(e)) {
-                return List.of();
+            // An outage is reported once by the tracker; the next tick tries again. What the lines gave holds its
+            // slots already: it goes.
+            if (!database.failed(e)) {
+                throw e;
             }
-            throw e;
         }
+        return going;
     }
 
     private List<DeliveryTask> claimDue() {
-        // lines too: a slot may have been freed just before its webhook's line formed, with no refill woken for it
-        List<DeliveryTask> going = fromLines(new HashMap<>());
         List<DeliveryTask> tasks = new ArrayList<>(probes());
         List<Long> full = flowControl.full();
         Set<Long> leftBehind = new HashSet<>(full);
@@ -87,8 +88,7 @@ public final class RetryPoller {
                 attemptOrFail(d, tasks);
             }
         }
-        going.addAll(flowControl.admit(tasks));
-        return going;
+        return flowControl.admit(tasks);
     }
 
     /**
@@ -104,8 +104,20 @@ public final class RetryPoller {
         }
         Map<Long, Integer> leftFree = new HashMap<>();
         List<DeliveryTask> going = fromLines(leftFree);
+        try {
+            going.addAll(refillFromDatabase(backlogged, leftFree));
+        } catch (RuntimeException e) {
+            // what the lines gave holds its slots already: it goes; an outage is reported once by the tracker
+            if (going.isEmpty() || !database.failed(e)) {
+                throw e;
+            }
+        }
+        return going;
+    }
+
+    /** What the lines left free goes to what waits due in the database. */
+    private List<DeliveryTask> refillFromDatabase(List<Long> backlogged, Map<Long, Integer> leftFree) {
         List<DeliveryTask> tasks = new ArrayList<>();
-        // what the lines left free goes to what waits due in the database
         Map<Long, Integer> slots = new HashMap<>();
         for (long webhookId : backlogged) {
             var webhook = directory.enabled(webhookId);
@@ -130,8 +142,7 @@ public final class RetryPoller {
                 }
             });
         }
-        going.addAll(flowControl.admit(tasks));
-        return going;
+        return flowControl.admit(tasks);
     }
 
     /**
