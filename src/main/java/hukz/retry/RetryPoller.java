@@ -61,7 +61,7 @@ public final class RetryPoller {
         List<DeliveryTask> going = new ArrayList<>();
         try {
             // lines too: a slot may have been freed just before its webhook's line formed, with no refill woken for it
-            going.addAll(fromLines(new HashMap<>()));
+            going.addAll(fromLines());
             going.addAll(claimDue());
             database.up();
         } catch (RuntimeException e) {
@@ -102,10 +102,9 @@ public final class RetryPoller {
         if (backlogged.isEmpty() && flowControl.lined().isEmpty()) {
             return List.of();
         }
-        Map<Long, Integer> leftFree = new HashMap<>();
-        List<DeliveryTask> going = fromLines(leftFree);
+        List<DeliveryTask> going = fromLines();
         try {
-            going.addAll(refillFromDatabase(backlogged, leftFree));
+            going.addAll(refillFromDatabase(backlogged));
         } catch (RuntimeException e) {
             // what the lines gave holds its slots already: it goes; an outage is reported once by the tracker
             if (going.isEmpty() || !database.failed(e)) {
@@ -115,8 +114,8 @@ public final class RetryPoller {
         return going;
     }
 
-    /** What the lines left free goes to what waits due in the database. */
-    private List<DeliveryTask> refillFromDatabase(List<Long> backlogged, Map<Long, Integer> leftFree) {
+    /** The slots the lines left free go to what waits due in the database. */
+    private List<DeliveryTask> refillFromDatabase(List<Long> backlogged) {
         List<DeliveryTask> tasks = new ArrayList<>();
         Map<Long, Integer> slots = new HashMap<>();
         for (long webhookId : backlogged) {
@@ -125,7 +124,7 @@ public final class RetryPoller {
                 flowControl.drained(webhookId);
                 continue;
             }
-            int free = leftFree.getOrDefault(webhookId, webhook.maxInFlight() - flowControl.inFlight(webhookId));
+            int free = webhook.maxInFlight() - flowControl.inFlight(webhookId);
             if (free > 0) {
                 slots.put(webhookId, free);
             }
@@ -146,11 +145,11 @@ public final class RetryPoller {
     }
 
     /**
-     * The first deliveries of each webhook's line, as many as it has free slots, admitted; what is left free per
-     * webhook goes into {@code leftFree}. A line of a webhook disabled or deleted meanwhile goes back to the database,
-     * due, where the poller fails its deliveries.
+     * The first deliveries of each webhook's line, as many as it has free slots, admitted (they hold their slots). A
+     * line of a webhook disabled or deleted meanwhile goes back to the database, due, where the poller fails its
+     * deliveries.
      */
-    private List<DeliveryTask> fromLines(Map<Long, Integer> leftFree) {
+    private List<DeliveryTask> fromLines() {
         List<DeliveryTask> going = new ArrayList<>();
         for (long webhookId : flowControl.lined()) {
             var webhook = directory.enabled(webhookId);
@@ -159,7 +158,6 @@ public final class RetryPoller {
                 continue;
             }
             going.addAll(flowControl.serveLine(webhook));
-            leftFree.put(webhookId, webhook.maxInFlight() - flowControl.inFlight(webhookId));
         }
         return going;
     }
