@@ -156,7 +156,9 @@ public final class HukzBeans {
             return flowControl.release(r);
         }));
         main.bind("attemptRecorder", recorder);
-        // the record route (routes/record.camel.yaml): its batches and its jdbc: step's DataSource
+        // the record route (routes/record.camel.yaml): its queue (seda:record's, named so the route can ask whether
+        // anything more waits), its batches and its jdbc: step's DataSource
+        main.bind("recordQueue", recorder.queue());
         main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
         // Runs a task on the thread that hands it over: the record route's batches are written on its consumer thread,
         // and the wire taps into direct:deliver start each attempt on the thread that stored or claimed it (the

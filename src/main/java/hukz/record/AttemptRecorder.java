@@ -11,7 +11,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The Java side of the record route (routes/record.camel.yaml), which commits attempt outcomes in batches, log
@@ -31,8 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AttemptRecorder implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptRecorder.class);
-    /** The record route's queue, as the deliver route hands outcomes over on it (waiting while it is full). */
-    public static final String QUEUE_URI = "seda:record?size=100000&blockWhenFull=true";
+    /**
+     * The record route's queue, as the deliver route hands outcomes over on it (waiting while it is full). The queue
+     * is the bean {@code recordQueue} ({@link #queue()}): the record route asks it whether anything more waits.
+     */
+    public static final String QUEUE_URI = "seda:record?queue=#recordQueue&blockWhenFull=true";
+    /** Outcomes that may wait for the record route (100,000 outcomes waiting out a long database outage). */
+    static final int QUEUE_SIZE = 100_000;
     /** Tries of a batch that fails for a reason other than an outage (a bug, bad data). */
     static final int TRIES_ON_ERROR = 3;
     private final Circuits circuits;
@@ -42,6 +48,7 @@ public final class AttemptRecorder implements CamelContextAware {
     private final Set<Long> unrecorded = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
     private volatile boolean reportedShutdownLoss;
+    private final BlockingQueue<Exchange> queue = new LinkedBlockingQueue<>(QUEUE_SIZE);
     private volatile CamelContext context;
     private volatile ProducerTemplate producer;
 
@@ -60,6 +67,11 @@ public final class AttemptRecorder implements CamelContextAware {
     @Override
     public CamelContext getCamelContext() {
         return context;
+    }
+
+    /** seda:record's queue, bound as {@code recordQueue}: outcomes handed over and not yet taken into a batch. */
+    public BlockingQueue<Exchange> queue() {
+        return queue;
     }
 
     /** The deliver route hands an outcome over: until it is committed, its delivery is not attempted again. */
@@ -154,12 +166,8 @@ public final class AttemptRecorder implements CamelContextAware {
     }
 
     private int dropQueued() {
-        CamelContext camel = context;
-        if (camel == null) {
-            return 0;
-        }
         List<Exchange> queued = new ArrayList<>();
-        camel.getEndpoint(QUEUE_URI, SedaEndpoint.class).getQueue().drainTo(queued);
+        queue.drainTo(queued);
         for (Exchange e : queued) {
             unrecorded.remove(e.getMessage().getBody(AttemptRecord.class).deliveryId());
         }
