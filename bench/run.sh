@@ -11,7 +11,8 @@ cd "$root"
 source scripts/ensure-nats-server.sh
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   echo "bench: building target/hukz.jar and bench/target/hukz-bench.jar"
-  mvn -q -B package -DskipTests
-  mvn -q -B -f bench/pom.xml package
+  # clean: a file deleted from src/ (a migration, a route) would otherwise stay in target/ and in the jar measured
+  mvn -q -B clean package -DskipTests
+  mvn -q -B -f bench/pom.xml clean package
 fi
 exec java -jar bench/target/hukz-bench.jar --root "$root" "$@"
