@@ -6,13 +6,23 @@ import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,5 +103,75 @@ class RecordStageRouteTest extends RouteTestSupport {
         assertThat(d.status()).isEqualTo(Delivery.PENDING);
         assertThat(d.attempts()).isZero();
         assertThat(db.query("SELECT count(*) FROM webhook_logs", rs -> rs.getLong(1))).containsExactly(0L);
+    }
+
+    /**
+     * With statistics taken before a backlog built up (a new table, a burst since the last ANALYZE), the planner
+     * believes few deliveries are pending. The record statement must not read its deliveries through one of the
+     * indexes of pending rows then: every batch would read the whole backlog.
+     */
+    @Test
+    void aBatchFindsItsDeliveriesByIdHoweverOldTheStatistics() throws Exception {
+        StageFixture f = StageFixture.create(db, "record.backlog", "http://127.0.0.1:9/hook");
+        db.update("ALTER TABLE deliveries SET (autovacuum_enabled = false)");
+        db.update("INSERT INTO deliveries (webhook_id, message_id, event, payload, next_attempt_at) "
+                + "SELECT ?, 'msg_backlog_' || g, ?, '{}', now() + interval '1 minute' FROM generate_series(1, 5000) g",
+                f.webhook().id(), f.event());
+        List<Long> ids = db.query("SELECT id FROM deliveries ORDER BY id LIMIT 300", rs -> rs.getLong(1));
+        List<AttemptRecord> batch = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String status = i % 3 == 0 ? Delivery.DELIVERED : i % 3 == 1 ? Delivery.FAILED : Delivery.PENDING;
+            batch.add(new AttemptRecord(ids.get(i), 1, status, Delivery.PENDING.equals(status) ? Instant.now().plusSeconds(60) : null,
+                    f.webhook().id(), 1, f.event(), f.webhook().url(), "{}", 200, null, Map.of(), "msg_backlog", 3, null, false, null));
+        }
+        String attempts = json(batch);
+        String statement = recordStatement().replace(":?attempts", "?");
+
+        JsonNode plan = new ObjectMapper().readTree(db.queryOne("EXPLAIN (FORMAT JSON) " + statement, rs -> rs.getString(1), attempts)
+                .orElseThrow());
+        Set<String> reads = new LinkedHashSet<>();
+        collectScansOf("deliveries", plan, reads);
+        // by id, or (a small table) all of it in one pass: either is what the planner thinks it is; an index of
+        // pending rows is not (the planner expects a handful of rows, and gets the whole backlog)
+        assertThat(reads).as("how the statement reads deliveries").isNotEmpty().isSubsetOf("deliveries_pkey", "Seq Scan");
+
+        // and the counters stay exact: the statement trigger counts each status change once, and a row whose status
+        // stays (a retry to come) not at all
+        db.update(statement, attempts);
+        assertThat(db.query("SELECT status || '=' || n FROM delivery_counts WHERE n <> 0 ORDER BY status", rs -> rs.getString(1)))
+                .containsExactly("delivered=100", "failed=100", "pending=4800");
+        assertThat(db.queryLong("SELECT count(*) FROM webhook_logs")).isEqualTo(300);
+    }
+
+    private static String json(List<AttemptRecord> batch) throws Exception {
+        return new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(batch);
+    }
+
+    /** The statement the record route runs, as routes/record.camel.yaml says it. */
+    private static String recordStatement() throws Exception {
+        Object yaml = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(Path.of("routes/record.camel.yaml")));
+        List<String> found = new ArrayList<>();
+        collectStrings(yaml, found);
+        return found.stream().filter(t -> t.contains("UPDATE deliveries")).findFirst().orElseThrow();
+    }
+
+    private static void collectStrings(Object node, List<String> into) {
+        if (node instanceof Map<?, ?> map) {
+            map.values().forEach(v -> collectStrings(v, into));
+        } else if (node instanceof Collection<?> list) {
+            list.forEach(v -> collectStrings(v, into));
+        } else if (node instanceof String text) {
+            into.add(text);
+        }
+    }
+
+    /** The index (or "Seq Scan") each scan of {@code table} in an EXPLAIN (FORMAT JSON) plan uses. */
+    private static void collectScansOf(String table, JsonNode node, Set<String> into) {
+        if (node.isObject() && table.equals(node.path("Relation Name").asText()) && node.path("Node Type").asText().contains("Scan")) {
+            into.add(node.has("Index Name") ? node.get("Index Name").asText() : node.get("Node Type").asText());
+        }
+        node.forEach(child -> collectScansOf(table, child, into));
     }
 }
