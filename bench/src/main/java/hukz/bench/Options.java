@@ -19,7 +19,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --warmup N                deliveries sent and awaited before measuring, per run (default 2000, quick 200; 0 = none)
               --jfr                     record hukz with JFR (profile settings) into the run's folder
               --jvm-opts "..."          JVM options for both systems under test (default: run.sh's lean ones,
-                                        "-Xms64m -Xmx384m -XX:+UseG1GC -XX:MaxGCPauseMillis=50 -XX:GCTimeRatio=4 -XX:TieredStopAtLevel=1"; "" = none)
+                                        "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1"; "" = none)
               --timeout S               give up on a run after S seconds (default 600)
               --stall S                 give up when nothing moved for S seconds (default 30)
               --pg-sync-commit on|off   PostgreSQL synchronous_commit (default on, as PostgreSQL ships; off skips the
@@ -29,7 +29,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --results DIR             where results go (default: ROOT/bench/results)
             """;
 
-    static final List<String> LAUNCHER_JVM_OPTS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=50", "-XX:GCTimeRatio=4",
+    static final List<String> LAUNCHER_JVM_OPTS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=96m",
             "-XX:TieredStopAtLevel=1");
 
     private static final List<String> VALUED = List.of("--scenarios", "--systems", "--reps", "--warmup", "--jvm-opts",
