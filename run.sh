@@ -18,7 +18,7 @@ fi
 # least CPU per delivery and the least memory. Measured in the bench against G1 (MaxGCPauseMillis=50,
 # GCTimeRatio=4): CPU per delivery s1 0.20 -> 0.17 ms, s2 0.15 -> 0.14; peak RSS ~300 -> 160-265 MiB; s3 p99 4.7-7.5
 # ms (README, Performance).
-# MetaspaceSize=96m: hukz's classes take ~70 MiB of metaspace; the default first threshold (21 MiB) cost two full
+# MetaspaceSize=96m: hukz's classes take ~42 MiB of metaspace; the default first threshold (21 MiB) cost two full
 # collections during start (~0.2 s to ready). -Xmx stays at 384m so that a full ingest buffer (100,000 messages of
 # ~1 KB: ~180 MiB on the heap) still fits during a database outage.
 exec java ${JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1} -jar target/hukz.jar
