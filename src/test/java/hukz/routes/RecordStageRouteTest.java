@@ -4,10 +4,13 @@ import hukz.attempt.DeliveryTask;
 import hukz.record.AttemptRecorder;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.builder.NotifyBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -161,10 +164,10 @@ class RecordStageRouteTest extends RouteTestSupport {
         return reads;
     }
 
+    /** The batch as the record route marshals it (its keys in snake_case, times as ISO text). */
     private static String json(List<AttemptRecord> batch) throws Exception {
-        return new ObjectMapper().setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(batch);
+        return new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(batch);
     }
 
     /** The statement the record route runs, as routes/record.camel.yaml says it, with a JDBC parameter. */
