@@ -70,6 +70,24 @@ class RecordStageRouteTest extends RouteTestSupport {
                 String.valueOf(task.delivery().id()), "msg_record_1", "1", "12", "HTTP 503"));
     }
 
+    /** The body sent and the answer travel in the batch as JSON values: they are logged exactly as they were. */
+    @Test
+    void aLoggedBodyIsTheBodySentToTheCharacter() throws Exception {
+        context.start();
+        StageFixture f = StageFixture.create(db, "record.verbatim", "http://127.0.0.1:9/hook");
+        DeliveryTask task = f.leased("msg_record_verbatim", "{}");
+        String sent = "{ \"text\": \"caf\u00e9 \\\"quoted\\\" \\u00e9\\n\", \"list\" : [1, 2.50, null] }";
+        String answer = "[\"ok\",\t{\"n\": 1e3}]";
+        AttemptRecord a = outcome(task, 1, Delivery.DELIVERED, null, 200, null);
+        template.sendBody(AttemptRecorder.QUEUE_URI, new AttemptRecord(a.deliveryId(), 1, a.status(), null, a.webhookId(),
+                a.webhookCreatedById(), a.event(), a.url(), sent, 200, answer, a.tags(), a.messageId(), 5, null, false, null));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> db.queryLong("SELECT count(*) FROM webhook_logs") == 1);
+        assertThat(db.query("SELECT data::text || '|' || response_body::text FROM webhook_logs", rs -> rs.getString(1)))
+                .containsExactly(sent + "|" + answer);
+        assertThat(f.deliveries().find(task.delivery().id()).orElseThrow().status()).isEqualTo(Delivery.DELIVERED);
+    }
+
     @Test
     void aStaleOutcomeIsLoggedButDoesNotMoveTheDeliveryBack() throws Exception {
         context.start();
