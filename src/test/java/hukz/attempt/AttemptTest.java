@@ -1,6 +1,7 @@
 package hukz.attempt;
 
 import com.standardwebhooks.Webhook;
+import hukz.Json;
 import hukz.Version;
 import hukz.ingest.Envelope;
 import hukz.policy.RetryPolicy;
@@ -194,6 +195,15 @@ class AttemptTest {
         assertThat(Attempt.responseJson("")).isEqualTo("\"\"");
         assertThat(Attempt.responseJson("{\"ok\":")).isEqualTo("\"{\\\"ok\\\":\"");
         assertThat(Attempt.responseJson(null)).isNull();
+    }
+
+    /** An answer that closes its value and goes on with keys of its own is not JSON: it is logged as one string. */
+    @Test
+    void anAnswerThatTriesToAddKeysToTheBatchIsKeptAsAString() {
+        String hostile = "{\"ok\":true}, \"delivery_id\": 1, \"status\": \"failed\"";
+        assertThat(Attempt.responseJson(hostile)).isEqualTo(Json.write(hostile));
+        assertThat(Attempt.responseJson("{\"ok\":true} {\"delivery_id\": 1}")).startsWith("\"");
+        assertThat(Attempt.responseJson("[1]]")).isEqualTo("\"[1]]\"");
     }
 
     @Test
