@@ -16,8 +16,8 @@ fi
 # and cost more than its faster code won back (README, Performance). On many cores, drop it.
 # SerialGC: on two cores with a heap of a few hundred MiB (what the JVM picks by itself on one CPU) it costs hukz the
 # least CPU per delivery and the least memory. Measured in the bench against G1 (MaxGCPauseMillis=50,
-# GCTimeRatio=4): CPU per delivery s1 0.20 -> 0.17 ms, s2 0.15 -> 0.14; peak RSS ~300 -> 160-265 MiB; s3 p99 4.7-7.5
-# ms (README, Performance).
+# GCTimeRatio=4): CPU per delivery s1 0.20 -> 0.17 ms, s2 0.15 -> 0.14; peak RSS ~300-335 -> 158-297 MiB;
+# s3 p99 3.8-7.5 ms (README, Performance).
 # MetaspaceSize=96m: hukz's classes take ~42 MiB of metaspace; the default first threshold (21 MiB) cost two full
 # collections during start (~0.2 s to ready). -Xmx stays at 384m so that a full ingest buffer (100,000 messages of
 # ~1 KB: ~180 MiB on the heap) still fits during a database outage.
