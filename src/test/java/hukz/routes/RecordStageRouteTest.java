@@ -1,5 +1,6 @@
 package hukz.routes;
 
+import hukz.Json;
 import hukz.attempt.DeliveryTask;
 import hukz.record.AttemptRecorder;
 import hukz.store.AttemptRecord;
@@ -181,7 +182,7 @@ class RecordStageRouteTest extends RouteTestSupport {
 
     /** The indexes (or "Seq Scan") through which the record statement would read deliveries for these attempts. */
     private Set<String> deliveriesReadBy(String attempts) throws Exception {
-        JsonNode plan = new ObjectMapper().readTree(db.queryOne("EXPLAIN (FORMAT JSON) " + recordStatement(), rs -> rs.getString(1),
+        JsonNode plan = Json.read(db.queryOne("EXPLAIN (FORMAT JSON) " + recordStatement(), rs -> rs.getString(1),
                 attempts).orElseThrow());
         Set<String> reads = new LinkedHashSet<>();
         collectReadsOf("deliveries", plan, reads);
