@@ -45,13 +45,17 @@ class CamelMetricsTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String text = metrics();
             assertThat(sample(text, "camel_exchanges_total", "api-events-create")).isGreaterThanOrEqualTo(1);
-            assertThat(sample(text, "camel_exchanges_total", "deliver")).isGreaterThanOrEqualTo(1);
+            assertThat(sample(text, "camel_exchanges_total", "ingest-batch")).isGreaterThanOrEqualTo(1);
             assertThat(sample(text, "camel_exchanges_failures_handled_total", "api-events-get")).isGreaterThanOrEqualTo(1);
             assertThat(sample(text, "camel_route_policy_seconds_count", "api-webhooks-create")).isGreaterThanOrEqualTo(1);
+            assertThat(text).containsPattern("(?m)^hukz_attempts_total\\{[^}]*outcome=\"2xx\"[^}]*\\} 1\\.0$");
         });
         String text = metrics();
-        assertThat(sample(text, "camel_exchanges_total", "attempt"))
-                .as("attempt runs inside deliver on the same exchange: measured once, as deliver").isEqualTo(-1);
+        for (String route : new String[] {"ingest-nats", "ingest", "deliver", "attempt", "refill", "record"}) {
+            assertThat(sample(text, "camel_exchanges_total", route))
+                    .as("%s: every message or delivery passes through it, measured by hukz's own series", route).isEqualTo(-1);
+        }
+        assertThat(text).containsPattern("(?m)^hukz_messages_consumed_total(\\{[^}]*\\})? [1-9][0-9]*\\.0$");
         assertThat(text).containsPattern("(?m)^camel_routes_running_routes\\{[^}]*\\} [1-9][0-9]*\\.0$");
         assertThat(text).containsPattern("(?m)^hukz_deliveries_stored_total(\\{[^}]*\\})? 1\\.0$");
     }
