@@ -38,18 +38,35 @@ public final class SubjectPattern {
         return true;
     }
 
+    /**
+     * Whether the subject is matched by the pattern, token by token ('.'-separated, empty tokens included). Walks both
+     * strings in place: every message is matched against every enabled webhook's events, so no token arrays.
+     */
     public static boolean matches(String pattern, String subject) {
-        String[] p = pattern.split("\\.", -1);
-        String[] s = subject.split("\\.", -1);
-        for (int i = 0; i < p.length; i++) {
-            if (p[i].equals(">")) {
-                return s.length > i;
+        int p = 0;
+        int s = 0;
+        while (true) {
+            int patternEnd = indexOfDot(pattern, p);
+            boolean wholeToken = patternEnd - p == 1;
+            boolean subjectHasToken = s <= subject.length();
+            if (wholeToken && pattern.charAt(p) == '>') {
+                return subjectHasToken;
             }
-            if (i >= s.length || !(p[i].equals("*") || p[i].equals(s[i]))) {
+            if (!subjectHasToken) {
                 return false;
             }
+            int subjectEnd = indexOfDot(subject, s);
+            boolean same = patternEnd - p == subjectEnd - s && pattern.regionMatches(p, subject, s, patternEnd - p);
+            if (!same && !(wholeToken && pattern.charAt(p) == '*')) {
+                return false;
+            }
+            if (patternEnd == pattern.length()) {
+                return subjectEnd == subject.length();
+            }
+            p = patternEnd + 1;
+            // past the subject's end: it has no more tokens
+            s = subjectEnd + 1;
         }
-        return p.length == s.length;
     }
 
     private static int indexOfDot(String text, int from) {

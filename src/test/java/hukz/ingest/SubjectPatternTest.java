@@ -5,6 +5,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SubjectPatternTest {
@@ -56,6 +59,51 @@ class SubjectPatternTest {
     })
     void matchesByNatsRules(String pattern, String subject, boolean matches) {
         assertThat(SubjectPattern.matches(pattern, subject)).isEqualTo(matches);
+    }
+
+    /** Every pattern and subject of up to four tokens from a small alphabet, empty tokens included, as tokens compare. */
+    @Test
+    void matchesAsTheTokensCompare() {
+        List<String> texts = new ArrayList<>(List.of(""));
+        for (int length = 1; length <= 4; length++) {
+            for (String t : new ArrayList<>(texts)) {
+                for (String token : new String[] {"a", "b", "ab", "*", ">", ""}) {
+                    String longer = t.isEmpty() && length == 1 ? token : t + "." + token;
+                    if (!texts.contains(longer)) {
+                        texts.add(longer);
+                    }
+                }
+            }
+        }
+        assertThat(texts).hasSizeGreaterThan(1000);
+        List<String> wrong = new ArrayList<>();
+        int matched = 0;
+        for (String pattern : texts) {
+            for (String subject : texts) {
+                boolean matches = SubjectPattern.matches(pattern, subject);
+                matched += matches ? 1 : 0;
+                if (matches != byTokens(pattern, subject)) {
+                    wrong.add("'" + pattern + "' against '" + subject + "'");
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(matched).isGreaterThan(texts.size());
+    }
+
+    /** The rules written out over token arrays. */
+    private static boolean byTokens(String pattern, String subject) {
+        String[] p = pattern.split("\\.", -1);
+        String[] s = subject.split("\\.", -1);
+        for (int i = 0; i < p.length; i++) {
+            if (p[i].equals(">")) {
+                return s.length > i;
+            }
+            if (i >= s.length || !(p[i].equals("*") || p[i].equals(s[i]))) {
+                return false;
+            }
+        }
+        return p.length == s.length;
     }
 
     @Test
