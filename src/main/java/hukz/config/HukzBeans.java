@@ -1,6 +1,5 @@
 package hukz.config;
 
-import hukz.QueueBatch;
 import hukz.api.ApiDocs;
 import hukz.api.ApiErrors;
 import hukz.api.ApiRequest;
@@ -29,6 +28,7 @@ import hukz.health.OutageTracker;
 import hukz.health.Readiness;
 import hukz.ingest.CoreNatsConsumption;
 import hukz.ingest.Ingest;
+import hukz.ingest.IngestBatch;
 import hukz.ingest.IngestBuffer;
 import hukz.ingest.IngestFailures;
 import hukz.ingest.JetStreamIngest;
@@ -64,6 +64,7 @@ import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFa
 import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.HealthConfigurationProperties;
 import org.apache.camel.main.Main;
+import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import javax.sql.DataSource;
@@ -161,7 +162,7 @@ public final class HukzBeans {
         // the record route (routes/record.camel.yaml): its queue (seda:record's, named so the route can ask whether
         // anything more waits), its batches and its jdbc: step's DataSource
         main.bind("recordQueue", recorder.queue());
-        main.bind("attemptBatch", QueueBatch.ofBodies());
+        main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
         // Runs a task on the thread that hands it over: the record route's batches are written on its consumer thread,
         // and the wire taps into direct:deliver start each attempt on the thread that stored or claimed it (the
         // attempt does not hold that thread: the HTTP step is non-blocking).
@@ -196,7 +197,7 @@ public final class HukzBeans {
         // The ingest route's batches: the messages gathered as plain values, complete when nothing more waits, stored
         // on the route's own consumer thread (a same-thread executor instead of the aggregator's own thread), so the
         // batch being stored holds back the next and seda:ingest stays the one bounded buffer.
-        main.bind("ingestBatch", new QueueBatch<>(ingestBuffer::of));
+        main.bind("ingestBatch", new IngestBatch(ingestBuffer));
         main.bind("ingestThread", new SynchronousExecutorService());
         // Bound in either mode; its route only starts when nats_stream is set.
         JetStreamIngest jetStream = new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(),

@@ -162,6 +162,8 @@ public final class Ingest {
         }
         List<Webhook> webhooks = directory.match(subject, requiredTags);
         if (webhooks.isEmpty()) {
+            // not a fault (most subjects may have no webhook), but the one trace of a message that reached hukz
+            LOG.debug("no enabled webhook for the message on {}", subject);
             return null;
         }
         String messageId = givenId == null ? "msg_" + UUID.randomUUID() : givenId;

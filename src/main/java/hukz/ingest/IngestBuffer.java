@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * queue (sized {@code ingest_buffer}) and then in the batch the {@code ingest} route is storing; this class counts
  * them from the moment they are taken until they are stored or given up (the {@code hukz_ingest_buffered_messages}
  * gauge), counts and reports the core NATS messages a full queue drops, reads the core NATS messages the ingest
- * route's batches are made of ({@link hukz.QueueBatch}), and tells JetStream how many more it may pull.
+ * route's batches are made of ({@link IngestBatch}), and tells JetStream how many more it may pull.
  */
 public final class IngestBuffer implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(IngestBuffer.class);
