@@ -99,7 +99,8 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
      * Sends the exchange's body as the POST to {@code CamelHttpUri} with its non-Camel headers; when routing goes
      * on (on the client's I/O thread, or the deadline's) the message holds the status
      * ({@code CamelHttpResponseCode}), the response headers and at most {@code maxBodyBytes} of the body, or the
-     * exchange holds the failure. A host whose DNS answer is not at hand is looked up first on the lookup pool (see
+     * exchange holds the failure as a caught exception (property {@code CamelExceptionCaught}), never as the exchange's
+     * exception: a failed attempt is routed on like an answer. A host whose DNS answer is not at hand is looked up first on the lookup pool (see
      * {@link HostLookups}), and the request is sent from there.
      */
     @Override
@@ -119,7 +120,7 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
             }
             request.setEntity(AsyncEntityProducers.create(m.getBody(byte[].class), JSON));
         } catch (RuntimeException e) {
-            exchange.setException(e);
+            leaveFailure(exchange, e);
             callback.done(true);
             return true;
         }
@@ -131,7 +132,7 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
                 lookups.lookUpThen(host, () -> send(producer, exchange, callback));
             } catch (RuntimeException e) {
                 // the lookup pool is closed: hukz is stopping
-                exchange.setException(e);
+                leaveFailure(exchange, e);
                 callback.done(false);
             }
         }
@@ -143,7 +144,7 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
         try {
             execute(request, exchange, callback);
         } catch (RuntimeException e) {
-            exchange.setException(e);
+            leaveFailure(exchange, e);
             callback.done(false);
         }
     }
@@ -218,7 +219,7 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
             Message m = exchange.getMessage();
             m.removeHeaders("*");
             if (failure != null) {
-                exchange.setException(failure);
+                leaveFailure(exchange, failure);
             } else {
                 for (Header h : response.headers()) {
                     if (!headers.applyFilterToExternalHeaders(h.getName(), h.getValue(), exchange)) {
@@ -230,6 +231,14 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
             }
             callback.done(false);
         }
+    }
+
+    /**
+     * A receiver's failure (refused, reset, timed out; or a request that could not be made) is an outcome like an
+     * answer: it is left where a {@code doTry} would have left what it caught, and routing goes on to the outcome.
+     */
+    private static void leaveFailure(Exchange exchange, Exception failure) {
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
     }
 
     /** Closes the client's sockets and threads; called once at shutdown, after the routes have stopped. */

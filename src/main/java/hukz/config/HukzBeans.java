@@ -57,6 +57,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nats.client.Connection;
+import org.apache.camel.CamelContext;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Processor;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
@@ -65,11 +68,13 @@ import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.HealthConfigurationProperties;
 import org.apache.camel.main.Main;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
+import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Every bean the routes call, built in one visible place and bound by the names the YAML uses. */
@@ -154,10 +159,14 @@ public final class HukzBeans {
         main.bind("flowControl", flowControl);
         main.bind("ingest", new Ingest(directory, deliveries, lease(config), metrics, flowControl, database));
         // an attempt is over: its outcome is on its way to be recorded, and its webhook's slot is free again
-        main.bind("attempt", new AttemptExchange(attempt, r -> {
+        AttemptExchange attemptExchange = new AttemptExchange(attempt, r -> {
             recorder.handOver(r);
             return flowControl.release(r);
-        }));
+        });
+        // the deliver route's steps before and after the POST (process steps: a bean step binds its method anew for
+        // every delivery, ~2.5 µs each)
+        main.bind("signedRequest", (Processor) attemptExchange::prepare);
+        main.bind("attemptOutcome", (Processor) attemptExchange::outcome);
         main.bind("attemptRecorder", recorder);
         // the record route (routes/record.camel.yaml): its queue (seda:record's, named so the route can ask whether
         // anything more waits), its batches and its jdbc: step's DataSource
@@ -261,11 +270,19 @@ public final class HukzBeans {
      */
     static void bindCamelMetrics(BeanSink main, PrometheusMeterRegistry registry) {
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
-        MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory();
+        // No policy at all on the routes it leaves out: its own excludePattern still puts a policy on them that
+        // looks itself up and allocates a lambda as every exchange enters and leaves (1.6 % of all bytes hukz
+        // allocated at s1, on the NATS route alone). A factory that answers null adds nothing to the route.
+        Set<String> unmeasured = Set.of(NOT_MEASURED_BY_CAMEL.split(","));
+        MicrometerRoutePolicyFactory routes = new MicrometerRoutePolicyFactory() {
+            @Override
+            public RoutePolicy createRoutePolicy(CamelContext camel, String routeId, NamedNode route) {
+                return unmeasured.contains(routeId) ? null : super.createRoutePolicy(camel, routeId, route);
+            }
+        };
         routes.setMeterRegistry(registry);
         MicrometerRoutePolicyConfiguration measured = new MicrometerRoutePolicyConfiguration();
         measured.setContextEnabled(false);
-        measured.setExcludePattern(NOT_MEASURED_BY_CAMEL);
         routes.setPolicyConfiguration(measured);
         main.bind("camelRouteMetrics", routes);
         MicrometerRouteEventNotifier routeEvents = new MicrometerRouteEventNotifier();

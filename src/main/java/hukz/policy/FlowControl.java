@@ -161,14 +161,16 @@ public final class FlowControl {
     }
 
     /**
-     * The attempt is over: its webhook has a slot free again. True when deliveries of the webhook wait in the
-     * database for that slot, so the route wakes the refill.
+     * The attempt is over: its webhook has a slot free again. True when deliveries of the webhook wait (in its
+     * line, or due in the database) and it has a refill's worth of free slots ({@link InFlight#release}), so the
+     * route wakes the refill.
      */
     public boolean release(AttemptRecord r) {
-        boolean next = releaseSlot(r);
-        return next || line.has(r.webhookId());
+        boolean refillDue = releaseSlot(r);
+        return refillDue && (backlog.contains(r.webhookId()) || line.has(r.webhookId()));
     }
 
+    /** Counts the outcome towards the webhook's hold; answers whether a refill's worth of its slots is free. */
     private boolean releaseSlot(AttemptRecord r) {
         CircuitPolicy.Verdict verdict = CircuitPolicy.verdict(Attempt.outcomeOf(r));
         if (verdict == CircuitPolicy.Verdict.FAILED) {
@@ -179,8 +181,7 @@ public final class FlowControl {
             failuresInARow.remove(r.webhookId());
             heldUntil.remove(r.webhookId());
         }
-        inFlight.release(r.webhookId(), r.deliveryId());
-        return backlog.contains(r.webhookId());
+        return inFlight.release(r.webhookId(), r.deliveryId());
     }
 
     /** These webhooks may have due deliveries waiting for a slot: their next freed slot wakes the refill. */

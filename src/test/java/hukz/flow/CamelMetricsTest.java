@@ -54,7 +54,10 @@ class CamelMetricsTest {
         for (String route : new String[] {"ingest-nats", "ingest", "deliver", "attempt", "refill", "record"}) {
             assertThat(sample(text, "camel_exchanges_total", route))
                     .as("%s: every message or delivery passes through it, measured by hukz's own series", route).isEqualTo(-1);
+            // not merely silent: no policy is called as an exchange enters or leaves it
+            assertThat(hukz.camel().getRoute(route).getRoutePolicyList()).as(route).isEmpty();
         }
+        assertThat(hukz.camel().getRoute("ingest-batch").getRoutePolicyList()).isNotEmpty();
         assertThat(text).containsPattern("(?m)^hukz_messages_consumed_total(\\{[^}]*\\})? [1-9][0-9]*\\.0$");
         assertThat(text).containsPattern("(?m)^camel_routes_running_routes\\{[^}]*\\} [1-9][0-9]*\\.0$");
         assertThat(text).containsPattern("(?m)^hukz_deliveries_stored_total(\\{[^}]*\\})? 1\\.0$");
