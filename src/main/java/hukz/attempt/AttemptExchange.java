@@ -47,6 +47,10 @@ public final class AttemptExchange {
         m.setHeader(Exchange.HTTP_URI, request.url());
         m.setHeader(Exchange.HTTP_METHOD, "POST");
         m.setBody(request.bodyBytes());
+        // What the outcome reads as this attempt's failure is only what its own POST leaves. An exchange can come with a
+        // caught exception of an earlier route in its properties: a split item of a batch that ingest-errors handled
+        // and then stored one by one carries that batch's, and it would be recorded as this attempt's failure.
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
         exchange.setProperty(SENDING, new Sending(task, request, System.nanoTime()));
     }
 

@@ -91,4 +91,47 @@ class DeliverRouteTest extends RouteTestSupport {
         // the test retry_schedule's first step is 200 ms; Retry-After 1 s is within its cap of twice the step: 400 ms
         assertThat(r.nextAttemptAt()).isAfterOrEqualTo(before.plusMillis(400));
     }
+
+    /**
+     * A delivery's exchange can come with a caught exception of an earlier route in its properties (a split item of
+     * a batch that ingest-errors handled, then stored one by one): the attempt reads only what its own POST left.
+     */
+    @Test
+    void aCaughtExceptionCarriedInFromAnEarlierRouteIsNotTheAttemptsOutcome() throws Exception {
+        MockEndpoint record = recordStage();
+        record.expectedMessageCount(1);
+        StageFixture f = StageFixture.create(db, "deliver.carried", receiver.url());
+        DeliveryTask task = f.leased("msg_deliver_carried", Envelope.build("msg_deliver_carried", "deliver.carried",
+                "{}".getBytes(StandardCharsets.UTF_8), Instant.now()));
+
+        template.send("direct:deliver", e -> {
+            e.getMessage().setBody(task);
+            e.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalArgumentException("the batch's, handled long ago"));
+        });
+
+        record.assertIsSatisfied(Duration.ofSeconds(15).toMillis());
+        AttemptRecord r = record.getReceivedExchanges().get(0).getMessage().getBody(AttemptRecord.class);
+        assertThat(r.status()).isEqualTo(Delivery.DELIVERED);
+        assertThat(r.error()).isNull();
+        assertThat(receiver.requests()).hasSize(1);
+    }
+
+    @Test
+    void aRefusedConnectionIsAnOutcomeRecordedLikeAnAnswer() throws Exception {
+        MockEndpoint record = recordStage();
+        record.expectedMessageCount(1);
+        // a port nothing listens on: the connection is refused
+        StageFixture f = StageFixture.create(db, "deliver.refused", "http://127.0.0.1:9/hook");
+        DeliveryTask task = f.leased("msg_deliver_refused", Envelope.build("msg_deliver_refused", "deliver.refused",
+                "{}".getBytes(StandardCharsets.UTF_8), Instant.now()));
+
+        Exchange done = template.send("direct:deliver", e -> e.getMessage().setBody(task));
+
+        record.assertIsSatisfied(Duration.ofSeconds(15).toMillis());
+        AttemptRecord r = record.getReceivedExchanges().get(0).getMessage().getBody(AttemptRecord.class);
+        assertThat(r.status()).isEqualTo(Delivery.PENDING);
+        assertThat(r.responseStatusCode()).isZero();
+        assertThat(r.error()).containsIgnoringCase("refused");
+        assertThat(done.getException()).as("routed on to the record stage, not failed").isNull();
+    }
 }
