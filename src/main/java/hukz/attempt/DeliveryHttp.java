@@ -24,6 +24,8 @@ import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -45,6 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * nothing is retried, no cookies are kept.
  */
 public final class DeliveryHttp extends AsyncProcessorSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryHttp.class);
     public static final String TIMED_OUT = "whole-request timeout exceeded";
     private static final ContentType JSON = ContentType.create("application/json", (java.nio.charset.Charset) null);
 
@@ -99,9 +102,9 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
      * Sends the exchange's body as the POST to {@code CamelHttpUri} with its non-Camel headers; when routing goes
      * on (on the client's I/O thread, or the deadline's) the message holds the status
      * ({@code CamelHttpResponseCode}), the response headers and at most {@code maxBodyBytes} of the body, or the
-     * exchange holds the failure as a caught exception (property {@code CamelExceptionCaught}), never as the exchange's
-     * exception: a failed attempt is routed on like an answer. A host whose DNS answer is not at hand is looked up first on the lookup pool (see
-     * {@link HostLookups}), and the request is sent from there.
+     * exchange holds the failure as a caught exception (property {@code CamelExceptionCaught}), never as the
+     * exchange's exception: a failed attempt is routed on like an answer. A host whose DNS answer is not at hand is
+     * looked up first on the lookup pool (see {@link HostLookups}), and the request is sent from there.
      */
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
@@ -238,6 +241,7 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
      * answer: it is left where a {@code doTry} would have left what it caught, and routing goes on to the outcome.
      */
     private static void leaveFailure(Exchange exchange, Exception failure) {
+        LOG.debug("attempt failed: {}", failure.toString());
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
     }
 

@@ -184,7 +184,10 @@ public final class FlowControl {
         return inFlight.release(r.webhookId(), r.deliveryId());
     }
 
-    /** These webhooks may have due deliveries waiting for a slot: their next freed slot wakes the refill. */
+    /**
+     * These webhooks may have due deliveries waiting for a slot: their next refill's worth of freed slots wakes the
+     * refill.
+     */
     public void waiting(Collection<Long> webhookIds) {
         backlog.addAll(webhookIds);
     }
