@@ -37,6 +37,13 @@ class DeliverRouteTest extends RouteTestSupport {
         receiver.close();
     }
 
+    /** A delivery of a message on {@code event} to a new webhook at {@code url}, stored and leased as ingest leaves it. */
+    private DeliveryTask leased(String event, String url, String payload) {
+        String messageId = "msg_" + event.replace('.', '_');
+        return StageFixture.create(db, event, url).leased(messageId, Envelope.build(messageId, event,
+                payload.getBytes(StandardCharsets.UTF_8), Instant.now()));
+    }
+
     private MockEndpoint recordStage() throws Exception {
         AdviceWith.adviceWith(context, "deliver", a -> a.weaveByToUri("seda:record*").replace().to("mock:record"));
         context.start();
@@ -47,9 +54,7 @@ class DeliverRouteTest extends RouteTestSupport {
     void anAnsweredAttemptIsSignedAndItsOutcomeHandedToTheRecordStage() throws Exception {
         MockEndpoint record = recordStage();
         record.expectedMessageCount(1);
-        StageFixture f = StageFixture.create(db, "deliver.ok", receiver.url());
-        DeliveryTask task = f.leased("msg_deliver_ok", Envelope.build("msg_deliver_ok", "deliver.ok",
-                "{\"title\":\"hello\"}".getBytes(StandardCharsets.UTF_8), Instant.now()));
+        DeliveryTask task = leased("deliver.ok", receiver.url(), "{\"title\":\"hello\"}");
 
         template.sendBody("direct:deliver", task);
 
@@ -75,9 +80,7 @@ class DeliverRouteTest extends RouteTestSupport {
         receiver.always(req -> new Receiver.Answer(503, "busy", Map.of("Retry-After", "1"), Duration.ZERO));
         MockEndpoint record = recordStage();
         record.expectedMessageCount(1);
-        StageFixture f = StageFixture.create(db, "deliver.busy", receiver.url());
-        DeliveryTask task = f.leased("msg_deliver_busy", Envelope.build("msg_deliver_busy", "deliver.busy",
-                "{}".getBytes(StandardCharsets.UTF_8), Instant.now()));
+        DeliveryTask task = leased("deliver.busy", receiver.url(), "{}");
         Instant before = Instant.now();
 
         template.sendBody("direct:deliver", task);
@@ -100,9 +103,7 @@ class DeliverRouteTest extends RouteTestSupport {
     void aCaughtExceptionCarriedInFromAnEarlierRouteIsNotTheAttemptsOutcome() throws Exception {
         MockEndpoint record = recordStage();
         record.expectedMessageCount(1);
-        StageFixture f = StageFixture.create(db, "deliver.carried", receiver.url());
-        DeliveryTask task = f.leased("msg_deliver_carried", Envelope.build("msg_deliver_carried", "deliver.carried",
-                "{}".getBytes(StandardCharsets.UTF_8), Instant.now()));
+        DeliveryTask task = leased("deliver.carried", receiver.url(), "{}");
 
         template.send("direct:deliver", e -> {
             e.getMessage().setBody(task);
@@ -121,9 +122,7 @@ class DeliverRouteTest extends RouteTestSupport {
         MockEndpoint record = recordStage();
         record.expectedMessageCount(1);
         // a port nothing listens on: the connection is refused
-        StageFixture f = StageFixture.create(db, "deliver.refused", "http://127.0.0.1:9/hook");
-        DeliveryTask task = f.leased("msg_deliver_refused", Envelope.build("msg_deliver_refused", "deliver.refused",
-                "{}".getBytes(StandardCharsets.UTF_8), Instant.now()));
+        DeliveryTask task = leased("deliver.refused", "http://127.0.0.1:9/hook", "{}");
 
         Exchange done = template.send("direct:deliver", e -> e.getMessage().setBody(task));
 
