@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The routing table in memory: which enabled webhooks a subject reaches. It is reloaded when this instance
@@ -15,22 +18,36 @@ import java.util.Map;
  * them), checked at most once per {@code recheckMillis}; so matching costs no query per message.
  */
 public final class WebhookDirectory {
-    private final WebhookStore webhooks;
+    private final LongSupplier routingVersion;
+    private final Supplier<List<Webhook>> enabledWebhooks;
     private final long recheckMillis;
-    private volatile Snapshot snapshot = new Snapshot(-1, List.of(), Map.of(), 0);
-    private volatile boolean stale = true;
+    /**
+     * Moves with every {@link #invalidate}. A snapshot carries the generation that was current when its reload began
+     * (before its queries), and is served only while that is still the current one: a change made through this
+     * instance (committed, then invalidated) is in every snapshot served after the invalidation, even while another
+     * thread's reload that began before it is still running. (A flag cleared when a reload began let a reader take the
+     * previous snapshot during that reload: a message published right after its webhook was created matched nothing.)
+     */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile Snapshot snapshot = new Snapshot(-1, -1, List.of(), Map.of(), 0);
 
-    private record Snapshot(long version, List<Webhook> webhooks, Map<Long, Webhook> byId, long checkedAt) {
+    private record Snapshot(long generation, long version, List<Webhook> webhooks, Map<Long, Webhook> byId, long checkedAt) {
     }
 
     public WebhookDirectory(WebhookStore webhooks, long recheckMillis) {
-        this.webhooks = webhooks;
+        this(webhooks::routingVersion, webhooks::findEnabledWithEvents, recheckMillis);
+    }
+
+    /** {@code routingVersion} moves with every change to events, webhooks or their links; the list is every enabled one. */
+    WebhookDirectory(LongSupplier routingVersion, Supplier<List<Webhook>> enabledWebhooks, long recheckMillis) {
+        this.routingVersion = routingVersion;
+        this.enabledWebhooks = enabledWebhooks;
         this.recheckMillis = recheckMillis;
     }
 
-    /** Called after any change made through this instance's API. */
+    /** Called after any change made through this instance's API, once it is committed. */
     public void invalidate() {
-        stale = true;
+        generation.incrementAndGet();
     }
 
     /** Enabled webhooks with an event matching the subject whose tags contain all of {@code requiredTags}; each once. */
@@ -61,24 +78,23 @@ public final class WebhookDirectory {
     private Snapshot current() {
         Snapshot s = snapshot;
         long now = System.currentTimeMillis();
-        if (!stale && now - s.checkedAt() < recheckMillis) {
+        if (s.generation() == generation.get() && now - s.checkedAt() < recheckMillis) {
             return s;
         }
         synchronized (this) {
             s = snapshot;
-            if (!stale && now - s.checkedAt() < recheckMillis) {
+            long current = generation.get();
+            if (s.generation() == current && now - s.checkedAt() < recheckMillis) {
                 return s;
             }
-            boolean wasStale = stale;
-            stale = false;
-            long version = webhooks.routingVersion();
-            if (!wasStale && version == s.version()) {
-                snapshot = new Snapshot(s.version(), s.webhooks(), s.byId(), now);
+            long version = routingVersion.getAsLong();
+            if (s.generation() == current && version == s.version()) {
+                snapshot = new Snapshot(current, s.version(), s.webhooks(), s.byId(), now);
             } else {
-                List<Webhook> list = webhooks.findEnabledWithEvents();
+                List<Webhook> list = enabledWebhooks.get();
                 Map<Long, Webhook> byId = new HashMap<>();
                 list.forEach(w -> byId.put(w.id(), w));
-                snapshot = new Snapshot(version, list, byId, now);
+                snapshot = new Snapshot(current, version, list, byId, now);
             }
             return snapshot;
         }
