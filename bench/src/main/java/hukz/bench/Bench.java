@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The benchmark harness. Starts PostgreSQL (zonky, own JVM), nats-server and the receiver (own JVM) once; then
+ * The benchmark harness. Starts PostgreSQL (zonky, own JVM), nats-server and the receiver (own JVM) once, warms the
+ * receiver up ({@link ReceiverWarmUp}); then
  * for every repetition and scenario runs each system in turn (the order alternates between repetitions):
  * fresh database, fresh process, webhooks registered, warm-up, the measured load, figures, stop.
  */
@@ -80,6 +81,12 @@ public final class Bench {
         try (Connection nc = Nats.connect(new Builder().server(natsUrl).connectionName("bench-publisher")
                 .maxMessagesInOutgoingQueue(1_000_000).build())) {
             Bench bench = new Bench(env, nc);
+            int warmUpRequests = options.quick() ? 5_000 : 30_000;
+            long warmUpStart = System.nanoTime();
+            int warmUpFailed = ReceiverWarmUp.run(env.receiverBase, warmUpRequests, options.inflight());
+            bench.resetReceiver(0);
+            log("receiver", String.format("warmed up: %d requests in %.1f s%s", warmUpRequests,
+                    (System.nanoTime() - warmUpStart) / 1e9, warmUpFailed == 0 ? "" : ", " + warmUpFailed + " not answered 200"));
             List<SystemUnderTest> systems = new ArrayList<>();
             for (String s : options.systems()) {
                 systems.add(s.equals("hukz") ? new HukzSystem() : new BaselineSystem());
