@@ -30,6 +30,11 @@ public final class Bench {
     static final String NATS_SERVER = "/usr/sbin/nats-server";
     private static final String PAD = "x".repeat(160);
 
+    /** One message's payload: {@code {"bench_seq":N,"bench_ts":<epoch µs at publish>,"pad":"<160 x>"}}. */
+    static String payload(long seq, long publishedMicros) {
+        return "{\"bench_seq\":" + seq + ",\"bench_ts\":" + publishedMicros + ",\"pad\":\"" + PAD + "\"}";
+    }
+
     private final Env env;
     private final Connection publisher;
 
@@ -206,8 +211,7 @@ public final class Bench {
             if (i == 0) {
                 first = ts;
             }
-            publisher.publish(subject, ("{\"bench_seq\":" + i + ",\"bench_ts\":" + ts + ",\"pad\":\"" + PAD + "\"}")
-                    .getBytes(StandardCharsets.UTF_8));
+            publisher.publish(subject, payload(i, ts).getBytes(StandardCharsets.UTF_8));
         }
         publisher.flush(Duration.ofSeconds(60));
         return first;

@@ -10,15 +10,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Before the first measured run, the receiver answers requests shaped like the systems' (a JSON body with
- * {@code bench_seq}/{@code bench_ts}, a {@code webhook-id}), so that its JIT has compiled its hot paths before any
+ * Before the first measured run, the receiver answers requests shaped like the systems' (the bench's payload,
+ * {@link Bench#payload}, and a {@code webhook-id}), so that its JIT has compiled its hot paths before any
  * system is measured. Without it the first run of a bench (hukz's s1 in repetition 1) met a receiver that was still
  * compiling: its CPU per delivery 0.047-0.051 ms there against 0.012-0.029 ms in every later run, CPU taken from
  * the system under test on the same two cores. Nothing of it is counted: the receiver is reset before every run.
  */
 final class ReceiverWarmUp {
-    private static final String PAD = "x".repeat(160);
-
     private ReceiverWarmUp() {
     }
 
@@ -31,7 +29,7 @@ final class ReceiverWarmUp {
             if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the receiver did not answer the warm-up within 30 s");
             }
-            String body = "{\"bench_seq\":" + i + ",\"bench_ts\":" + Child.micros() + ",\"pad\":\"" + PAD + "\"}";
+            String body = Bench.payload(i, Child.micros());
             HttpRequest request = HttpRequest.newBuilder(URI.create(receiverBase + "/h/warm-up/" + (i % inFlight)))
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
