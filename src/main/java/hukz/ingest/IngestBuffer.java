@@ -109,6 +109,11 @@ public final class IngestBuffer implements CamelContextAware {
         }
     }
 
+    /** ingest_buffer: how many messages the queue holds. */
+    public int capacity() {
+        return capacity;
+    }
+
     /** How many more messages fit in the queue without waiting. */
     public int room() {
         BlockingQueue<Exchange> queue = queue();
