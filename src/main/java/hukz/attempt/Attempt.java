@@ -24,6 +24,7 @@ import java.util.TreeMap;
  */
 public final class Attempt {
     public static final int MAX_RESPONSE_BYTES = 64 * 1024;
+    private static final String EMPTY_JSON_STRING = "\"\"";
 
     private final RetryPolicy policy;
 
@@ -88,11 +89,16 @@ public final class Attempt {
         if (body == null) {
             return null;
         }
-        if (!body.isEmpty() && Envelope.isJson(body)) {
+        if (body.isEmpty()) {
+            // the usual answer of a receiver (200 with no body): no JSON writer for two quotes
+            return EMPTY_JSON_STRING;
+        }
+        if (Envelope.isJson(body)) {
             return body;
         }
         return Json.write(body);
     }
+
 
     /** The log's short error for a failure without an answer; its prefix is the metric outcome (see outcomeOf). */
     static String describe(Throwable failure) {
