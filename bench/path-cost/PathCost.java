@@ -35,9 +35,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code one-exchange}: the least SPEC's shape allows ("split per delivery → HTTP call → the outcome into the
  *       webhook_logs insert"): one exchange per delivery, the attempt's steps inside the split (a parallel split on
  *       the same thread instead of a wire tap into two more routes), the same wake-ups and the same record batching;</li>
+ *   <li>{@code grouped} (not SPEC's shape): one exchange per group of deliveries, what one refill takes, through the
+ *       same steps;</li>
  *   <li>{@code plain-java}: the same hand-offs (refill thread, I/O pool, record thread draining a queue) without Camel.</li>
  * </ul>
- * Run from the project root after building target/hukz.jar: {@code bench/path-cost.sh}.
+ * Run from the project root: {@code bench/path-cost.sh [deliveries per round] [most deliveries per refill]}, or
+ * {@code java -cp target/hukz.jar bench/path-cost/PathCost.java SHAPE [per round] [rounds] [most per refill]}.
  */
 public class PathCost {
     static final int SLOTS = 32;
