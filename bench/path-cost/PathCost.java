@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       same steps;</li>
  *   <li>{@code split-grouped} (not in path-cost.sh's list): SPEC's shape with one wire tap per refill — the split per
  *       delivery runs inside the group's exchange (parallel, same thread) and its outcomes go to the record route as
- *       one list. With at most 4 per refill it lost 3-5 outcomes in 100,000 here (all attempts made, not all their
- *       outcomes counted by the record route; cause not found), so it stays a reproducer, not a candidate;</li>
+ *       one list. With at most 4 per refill it lost 2-6 outcomes in every try here: every attempt made, every group out
+ *       of the split, but the split's lists short (also with a synchronized strategy) — the parallel split completed
+ *       before every child's result was aggregated. So it stays a reproducer, not a candidate;</li>
  *   <li>{@code plain-java}: the same hand-offs (refill thread, I/O pool, record thread draining a queue) without Camel.</li>
  * </ul>
  * Run from the project root: {@code bench/path-cost.sh [deliveries per round] [most deliveries per refill]}, or
