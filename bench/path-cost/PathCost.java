@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       delivery runs inside the group's exchange (parallel, same thread) and its outcomes go to the record route as
  *       one list. With at most 4 per refill it lost 2-6 outcomes in every try here: every attempt made, every group out
  *       of the split, but the split's lists short (also with a synchronized strategy) — the parallel split completed
- *       before every child's result was aggregated. So it stays a reproducer, not a candidate;</li>
+ *       before every child's result was aggregated (with a thread pool as its executor: no loss, and most of the
+ *       gain gone). So it stays a reproducer, not a candidate;</li>
  *   <li>{@code plain-java}: the same hand-offs (refill thread, I/O pool, record thread draining a queue) without Camel.</li>
  * </ul>
  * Run from the project root: {@code bench/path-cost.sh [deliveries per round] [most deliveries per refill]}, or
