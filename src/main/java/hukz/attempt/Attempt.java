@@ -99,7 +99,6 @@ public final class Attempt {
         return Json.write(body);
     }
 
-
     /** The log's short error for a failure without an answer; its prefix is the metric outcome (see outcomeOf). */
     static String describe(Throwable failure) {
         Throwable t = failure;
