@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code routes}: hukz's own {@code routes/deliver.camel.yaml} (refill, deliver, attempt), loaded as it is, and
  *       the record route's batching (seda:record, an aggregate that completes when nothing more waits);</li>
  *   <li>{@code one-exchange}: the least SPEC's shape allows ("split per delivery → HTTP call → the outcome into the
- *       webhook_logs insert"): one exchange per delivery, the attempt's steps inside the split (a parallel split on
- *       the same thread instead of a wire tap into two more routes), the same wake-ups and the same record batching;</li>
+ *       webhook_logs insert") while each outcome still goes to the record route on its own: one exchange per
+ *       delivery, the attempt's steps inside the split (a parallel split on the same thread instead of a wire tap into
+ *       two more routes), the same wake-ups and the same record batching;</li>
  *   <li>{@code grouped} (not SPEC's shape): one exchange per group of deliveries, what one refill takes, through the
  *       same steps;</li>
  *   <li>{@code split-grouped} (not in path-cost.sh's list): SPEC's shape with one wire tap per refill — the split per
@@ -43,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       of the split, but the split's lists short (also with a synchronized strategy) — the parallel split completed
  *       before every child's result was aggregated (with a thread pool as its executor: no loss, and most of the
  *       gain gone). So it stays a reproducer, not a candidate;</li>
- *   <li>{@code plain-java}: the same hand-offs (refill thread, I/O pool, record thread draining a queue) without Camel.</li>
+ *   <li>{@code plain-java}: the same hand-offs (refill thread, I/O pool, record thread draining a queue) without
+ *       Camel.</li>
  * </ul>
  * Run from the project root: {@code bench/path-cost.sh [deliveries per round] [most deliveries per refill]}, or
  * {@code java -cp target/hukz.jar bench/path-cost/PathCost.java SHAPE [per round] [rounds] [most per refill]}.
@@ -93,8 +95,8 @@ public class PathCost {
     record Outcome(long seq, int status) {
     }
 
-    static final byte[] BODY = "{\"id\":\"msg\",\"event\":\"bench.s1\",\"payload\":{\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}"
-            .getBytes(StandardCharsets.UTF_8);
+    static final byte[] BODY = ("{\"id\":\"msg\",\"event\":\"bench.s1\",\"payload\":{\"pad\":\""
+            + "x".repeat(40) + "\"}}").getBytes(StandardCharsets.UTF_8);
 
     /** The HTTP step's stand-in: answers at once, on one of two "I/O" threads, as the client's callback would. */
     static final class InstantHttp extends AsyncProcessorSupport {
@@ -117,7 +119,7 @@ public class PathCost {
         }
     }
 
-    /** The HTTP step for a group of deliveries: each answered at once on the "I/O" pool; routing goes on after the last. */
+    /** The HTTP step for a group: each delivery answered at once on the "I/O" pool; routing goes on after the last. */
     static final class InstantHttpGroup extends AsyncProcessorSupport {
         final ExecutorService io;
 
@@ -186,7 +188,8 @@ public class PathCost {
         double[] cpu = Arrays.copyOfRange(micros, rounds / 2, rounds);
         double[] rate = Arrays.copyOfRange(rates, rounds / 2, rounds);
         double[] taken = Arrays.copyOfRange(perRefill, rounds / 2, rounds);
-        System.out.printf("%-13s %6.1f us CPU per delivery   %,9.0f deliveries/s   %5.1f deliveries per refill   (rounds: %s)%n",
+        System.out.printf("%-13s %6.1f us CPU per delivery   %,9.0f deliveries/s   %5.1f deliveries per refill"
+                + "   (rounds: %s)%n",
                 shape, median(cpu), median(rate), median(taken),
                 Arrays.toString(Arrays.stream(cpu).map(x -> Math.round(x * 10) / 10.0).toArray()));
         System.exit(0);
@@ -284,7 +287,8 @@ public class PathCost {
                             .to("bean:retryPoller?method=refill")
                             .wireTap("direct:deliver").executorService("sameThread");
                     from("direct:deliver").routeId("deliver").streamCache("false")
-                            .split(body(), new GroupedBodyAggregationStrategy()).parallelProcessing().executorService("sameThread")
+                            .split(body(), new GroupedBodyAggregationStrategy())
+                                .parallelProcessing().executorService("sameThread")
                                 .process("signedRequest")
                                 .process("deliveryHttp")
                                 .process("attemptOutcome")
@@ -311,7 +315,8 @@ public class PathCost {
             }
         });
         if (shape.equals("routes")) {
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveResource(camel, "file:routes/deliver.camel.yaml"));
+            PluginHelper.getRoutesLoader(camel)
+                    .loadRoutes(ResourceHelper.resolveResource(camel, "file:routes/deliver.camel.yaml"));
         } else if (!List.of("one-exchange", "grouped", "split-grouped").contains(shape)) {
             throw new IllegalArgumentException("shape: routes, one-exchange or plain-java");
         }
