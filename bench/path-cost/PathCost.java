@@ -1,3 +1,4 @@
+import hukz.record.RecordBatch;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * delivery measured is the routing and its hand-offs:
  * <ul>
  *   <li>{@code routes}: hukz's own {@code routes/deliver.camel.yaml} (refill, deliver, attempt), loaded as it is, and
- *       the record route's batching (seda:record, an aggregate that completes when nothing more waits);</li>
+ *       the record route's batching (seda:record, hukz's RecordBatch: the outcome taken and what waits behind it);</li>
  *   <li>{@code one-exchange}: the least SPEC's shape allows ("split per delivery → HTTP call → the outcome into the
  *       webhook_logs insert") while each outcome still goes to the record route on its own: one exchange per
  *       delivery, the attempt's steps inside the split (a parallel split on the same thread instead of a wire tap into
@@ -241,9 +242,7 @@ public class PathCost {
             public void configure() {
                 // routes/record.camel.yaml's batching; the batch is counted instead of marshalled and written
                 from("seda:record?queue=#recordQueue").routeId("record").streamCache("false")
-                        .aggregate(constant("batch"), new GroupedBodyAggregationStrategy())
-                        .executorService(new SynchronousExecutorService()).completionSize(500)
-                        .completionPredicate(simple("${bean:recordQueue?method=isEmpty}"))
+                        .process(new RecordBatch(recordQueue))
                         .process(e -> {
                             for (Object o : e.getMessage().getBody(List.class)) {
                                 line.recorded.addAndGet(o instanceof List<?> group ? group.size() : 1);

@@ -43,6 +43,7 @@ import hukz.policy.RetryPolicy;
 import hukz.policy.WaitingLine;
 import hukz.record.AttemptRecorder;
 import hukz.record.CountedParametersDataSource;
+import hukz.record.RecordBatch;
 import hukz.retry.RetryPoller;
 import hukz.store.Db;
 import hukz.store.DeliveryStore;
@@ -67,7 +68,6 @@ import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFa
 import org.apache.camel.component.nats.NatsComponent;
 import org.apache.camel.main.HealthConfigurationProperties;
 import org.apache.camel.main.Main;
-import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
@@ -168,13 +168,12 @@ public final class HukzBeans {
         main.bind("signedRequest", (Processor) attemptExchange::prepare);
         main.bind("attemptOutcome", (Processor) attemptExchange::outcome);
         main.bind("attemptRecorder", recorder);
-        // the record route (routes/record.camel.yaml): its queue (seda:record's, named so the route can ask whether
-        // anything more waits), its batches and its jdbc: step's DataSource
+        // the record route (routes/record.camel.yaml): its queue (seda:record's, named so its batch takes what waits
+        // behind the outcome the consumer took), its batches and its jdbc: step's DataSource
         main.bind("recordQueue", recorder.queue());
-        main.bind("attemptBatch", new GroupedBodyAggregationStrategy());
-        // Runs a task on the thread that hands it over: the record route's batches are written on its consumer thread,
-        // and the wire taps into direct:deliver start each attempt on the thread that stored or claimed it (the
-        // attempt does not hold that thread: the HTTP step is non-blocking).
+        main.bind("recordBatch", new RecordBatch(recorder.queue()));
+        // Runs a task on the thread that hands it over: the wire taps into direct:deliver start each attempt on the
+        // thread that stored or claimed it (the attempt does not hold that thread: the HTTP step is non-blocking).
         main.bind("sameThread", new SynchronousExecutorService());
         main.bind("dataSource", dataSource);
         main.bind("recordDataSource", new CountedParametersDataSource(dataSource));

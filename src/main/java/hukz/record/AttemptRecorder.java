@@ -34,7 +34,7 @@ public final class AttemptRecorder implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptRecorder.class);
     /**
      * The record route's queue, as the deliver route hands outcomes over on it (waiting while it is full). The queue
-     * is the bean {@code recordQueue} ({@link #queue()}): the record route asks it whether anything more waits.
+     * is the bean {@code recordQueue} ({@link #queue()}): the record route's batch takes what waits there.
      */
     public static final String QUEUE_URI = "seda:record?queue=#recordQueue&blockWhenFull=true";
     /** Outcomes that may wait for the record route (100,000 outcomes waiting out a long database outage). */

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  */
 class RecordRouteTest {
     private static final String LOGGED_COLUMNS = "message_id, attempt, duration_ms, error\n"
-            + "                        FROM attempt";
+            + "                  FROM attempt";
 
     @Test
     void aLogRowIsWhatTheSqlInTheRouteFileSays() throws Exception {

@@ -1,0 +1,91 @@
+package hukz.record;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.support.UnitOfWorkHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The record route's batch: the outcome taken and what waits behind it, in order, never more than a statement takes. */
+class RecordBatchTest {
+    private final CamelContext camel = new DefaultCamelContext();
+    private final LinkedBlockingQueue<Exchange> queue = new LinkedBlockingQueue<>();
+    private final RecordBatch batch = new RecordBatch(queue);
+
+    @AfterEach
+    void close() throws Exception {
+        camel.close();
+    }
+
+    @Test
+    void aLoneOutcomeIsABatchOfOne() {
+        Exchange taken = outcome("a");
+        batch.process(taken);
+        assertThat(taken.getMessage().getBody(List.class)).containsExactly("a");
+    }
+
+    @Test
+    void whatWaitsBehindTheOutcomeJoinsItsBatchInOrder() {
+        queue.add(outcome("b"));
+        queue.add(outcome("c"));
+        Exchange taken = outcome("a");
+        batch.process(taken);
+        assertThat(taken.getMessage().getBody(List.class)).containsExactly("a", "b", "c");
+        assertThat(queue).isEmpty();
+    }
+
+    @Test
+    void aBatchStopsAtItsSizeAndLeavesTheRestForTheNext() {
+        for (int i = 1; i <= RecordBatch.MAX + 20; i++) {
+            queue.add(outcome("o" + i));
+        }
+        Exchange first = outcome("o0");
+        batch.process(first);
+        List<Object> one = first.getMessage().getBody(List.class);
+        assertThat(one).hasSize(RecordBatch.MAX).startsWith("o0", "o1").endsWith((Object) ("o" + (RecordBatch.MAX - 1)));
+        assertThat(queue).hasSize(21);
+
+        Exchange next = queue.poll();
+        batch.process(next);
+        List<String> expected = new ArrayList<>();
+        for (int i = RecordBatch.MAX; i <= RecordBatch.MAX + 20; i++) {
+            expected.add("o" + i);
+        }
+        assertThat(next.getMessage().getBody(List.class)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void whatAnOutcomeWasToDoWhenDoneIsDoneWithItsBatch() {
+        AtomicInteger done = new AtomicInteger();
+        Exchange waiting = outcome("b");
+        waiting.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange exchange) {
+                done.incrementAndGet();
+            }
+        });
+        queue.add(waiting);
+        Exchange taken = outcome("a");
+        batch.process(taken);
+        assertThat(done).hasValue(0);
+        assertThat(waiting.getExchangeExtension().handoverCompletions()).as("moved to the batch").isNullOrEmpty();
+        UnitOfWorkHelper.doneSynchronizations(taken, taken.getExchangeExtension().handoverCompletions());
+        assertThat(done).hasValue(1);
+    }
+
+    private Exchange outcome(Object body) {
+        Exchange e = new DefaultExchange(camel);
+        e.getMessage().setBody(body);
+        return e;
+    }
+}
