@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Decides which deliveries may be attempted now (SPEC §8): none of a webhook whose circuit is open, at most
@@ -36,6 +37,13 @@ public final class FlowControl {
     private final WaitingLine line;
     /** Webhooks with deliveries left due in the database for want of a slot: a freed slot is refilled at once. */
     private final Set<Long> backlog = ConcurrentHashMap.newKeySet();
+    /**
+     * A wake-up of the refill is on its way and the refill has not begun yet. The refill takes every slot free when
+     * it begins, so slots freed meanwhile need no wake-up of their own: without this, every attempt that ended while a
+     * refill's worth was free sent one — under load nearly one per delivery, each a copy of its exchange that the
+     * full queue of one then dropped (bench/path-cost: 0.78 wake-ups per delivery, 0.05 with it).
+     */
+    private final AtomicBoolean refillWoken = new AtomicBoolean();
     private volatile Set<Long> openCircuits = Set.of();
     private volatile long openCircuitsReadAt;
     private final int circuitFailures;
@@ -162,12 +170,22 @@ public final class FlowControl {
 
     /**
      * The attempt is over: its webhook has a slot free again. True when deliveries of the webhook wait (in its
-     * line, or due in the database) and it has a refill's worth of free slots ({@link InFlight#release}), so the
-     * route wakes the refill.
+     * line, or due in the database), it has a refill's worth of free slots ({@link InFlight#release}) and no wake-up
+     * is on its way already, so the route wakes the refill.
      */
     public boolean release(AttemptRecord r) {
         boolean refillDue = releaseSlot(r);
-        return refillDue && (backlog.contains(r.webhookId()) || line.has(r.webhookId()));
+        return refillDue && (backlog.contains(r.webhookId()) || line.has(r.webhookId()))
+                && refillWoken.compareAndSet(false, true);
+    }
+
+    /**
+     * The refill begins (before it takes any slot): a slot freed from now on wakes it again. The retry poller's
+     * tick says so too, so a wake-up that never came (a ping's outcome, which the deliver route does not see; a
+     * route edited to drop it) holds refills back for one tick at most.
+     */
+    public void refillBegins() {
+        refillWoken.set(false);
     }
 
     /** Counts the outcome towards the webhook's hold; answers whether a refill's worth of its slots is free. */

@@ -58,6 +58,7 @@ public final class RetryPoller {
      * disabled or deleted webhooks fail here.
      */
     public List<DeliveryTask> claim() {
+        flowControl.refillBegins();
         List<DeliveryTask> going = new ArrayList<>();
         try {
             // lines too: a slot may have been freed just before its webhook's line formed, with no refill woken for it
@@ -98,6 +99,7 @@ public final class RetryPoller {
      * backlog any more.
      */
     public List<DeliveryTask> refill() {
+        flowControl.refillBegins();
         List<Long> backlogged = flowControl.backlogged();
         if (backlogged.isEmpty() && flowControl.lined().isEmpty()) {
             return List.of();
