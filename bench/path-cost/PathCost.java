@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -64,9 +65,12 @@ public class PathCost {
         volatile long limit;
         /** At most this many deliveries per refill (hukz's refill takes every free slot). */
         int cap = SLOTS;
+        /** A wake-up is on its way and the refill has not begun: as FlowControl, no second one is sent. */
+        final AtomicBoolean woken = new AtomicBoolean();
 
         /** The next deliveries, as many as there are free slots. */
         List<Object> refill() {
+            woken.set(false);
             List<Object> tasks = new ArrayList<>();
             while (started.get() < limit && tasks.size() < cap) {
                 int n = inFlight.get();
@@ -83,10 +87,13 @@ public class PathCost {
             return tasks;
         }
 
-        /** Frees the slot; answers whether a refill's worth of slots is free and deliveries still wait. */
+        /**
+         * Frees the slot; answers whether a refill's worth of slots is free, deliveries still wait and no wake-up is
+         * on its way already.
+         */
         boolean release() {
             int free = SLOTS - inFlight.decrementAndGet();
-            return free >= SLOTS / REFILL_SHARE && started.get() < limit;
+            return free >= SLOTS / REFILL_SHARE && started.get() < limit && woken.compareAndSet(false, true);
         }
     }
 
