@@ -108,8 +108,10 @@ public final class RetryPoller {
         try {
             going.addAll(refillFromDatabase(backlogged));
         } catch (RuntimeException e) {
-            // what the lines gave holds its slots already: it goes; an outage is reported once by the tracker
-            if (going.isEmpty() || !database.failed(e)) {
+            // What the lines gave holds its slots already: it goes. An outage is reported once by the tracker, and
+            // the backlog waits for the next refill or tick; thrown, it would be a stack trace per wake-up (the
+            // refill route has Camel's default error handler), all through the outage.
+            if (!database.failed(e)) {
                 throw e;
             }
         }

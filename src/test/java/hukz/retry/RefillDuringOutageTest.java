@@ -1,0 +1,57 @@
+package hukz.retry;
+
+import hukz.health.OutageTracker;
+import hukz.ingest.WebhookDirectory;
+import hukz.policy.FlowControl;
+import hukz.policy.InFlight;
+import hukz.policy.WaitingLine;
+import hukz.store.Db;
+import hukz.store.DeliveryStore;
+import hukz.store.EventStore;
+import hukz.store.FlowStore;
+import hukz.store.WebhookStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.lang.reflect.Proxy;
+import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A refill woken while the database is away, with nothing waiting in a line: the outage is reported to its tracker
+ * (which logs it once) and the refill takes nothing — it does not fail, which Camel's default error handler on the
+ * refill route would log with a stack trace at every wake-up. The backlog stays for the next refill or tick.
+ */
+class RefillDuringOutageTest {
+    @Test
+    void aRefillWhileTheDatabaseIsAwayReportsTheOutageAndTakesNothing() {
+        Db away = new Db(unreachable());
+        FlowControl flow = new FlowControl(new InFlight(Duration.ofMinutes(1)), new FlowStore(away), new DeliveryStore(away),
+                new WaitingLine(1000, 1_000_000, Duration.ofMinutes(1), Clock.systemUTC()), 5);
+        flow.waiting(List.of(7L));
+        OutageTracker database = new OutageTracker("database", new SimpleMeterRegistry());
+        WebhookStore webhooks = new WebhookStore(away, new EventStore(away));
+        RetryPoller poller = new RetryPoller(new DeliveryStore(away), webhooks, new FlowStore(away),
+                new WebhookDirectory(webhooks, 1000), flow, null, null, Duration.ofMinutes(1), database);
+
+        assertThat(poller.refill()).isEmpty();
+        assertThat(database.isDown()).as("reported, so logged once by the tracker").isTrue();
+        assertThat(flow.backlogged()).as("still waiting for the next refill").containsExactly(7L);
+    }
+
+    /** A pool whose every connection attempt is refused, as while PostgreSQL is down. */
+    private static DataSource unreachable() {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        throw new SQLTransientConnectionException("Connection refused");
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
