@@ -11,6 +11,15 @@ if [ ! -f target/hukz.jar ] || [ "$(cat target/.sources 2>/dev/null)" != "$sourc
   mvn -q -B clean package -DskipTests
   echo "$sources" > target/.sources
 fi
+# Class data sharing: target/hukz.jsa holds the classes a start loads, parsed and verified (scripts/cds-archive.sh
+# records it from one start of this jar, stopped once ready, on embedded servers of its own in a temporary directory).
+# Start-to-ready 3.8 -> 2.0 s on two busy cores. An archive that does not match the jar is ignored by the JVM.
+if [ ! -f target/hukz.jsa ] || [ target/hukz.jar -nt target/hukz.jsa ]; then
+  echo "run.sh: recording target/hukz.jsa (class data sharing, for faster starts) from one start of hukz" >&2
+  scripts/cds-archive.sh || echo "run.sh: no class data sharing archive; hukz starts without one" >&2
+fi
+cds=""
+if [ -f target/hukz.jsa ]; then cds="-XX:SharedArchiveFile=target/hukz.jsa"; fi
 # Lean by default on a small machine; override with JAVA_OPTS. TieredStopAtLevel=1 keeps to the JIT's quick
 # compiler: on two cores C2 spent more than half of hukz's CPU compiling Camel's deep call paths, for minutes,
 # and cost more than its faster code won back (README, Performance). On many cores, drop it.
@@ -21,4 +30,4 @@ fi
 # MetaspaceSize=96m: hukz's classes take ~42 MiB of metaspace; the default first threshold (21 MiB) cost two full
 # collections during start (~0.2 s to ready). -Xmx stays at 384m so that a full ingest buffer (100,000 messages of
 # ~1 KB: ~180 MiB on the heap) still fits during a database outage.
-exec java ${JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1} -jar target/hukz.jar
+exec java ${JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1} $cds -jar target/hukz.jar

@@ -14,5 +14,7 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   # clean: a file deleted from src/ (a migration, a route) would otherwise stay in target/ and in the jar measured
   mvn -q -B clean package -DskipTests
   mvn -q -B -f bench/pom.xml clean package
+  # hukz starts with its class data sharing archive, as run.sh starts it (HukzSystem)
+  scripts/cds-archive.sh || echo "bench: no class data sharing archive; hukz starts without one" >&2
 fi
 exec java -jar bench/target/hukz-bench.jar --root "$root" "$@"

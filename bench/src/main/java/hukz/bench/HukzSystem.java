@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +37,11 @@ final class HukzSystem implements SystemUnderTest {
         cmd.addAll(env.options.jvmOpts());
         if (env.options.jfr()) {
             cmd.add("-XX:StartFlightRecording=filename=" + env.outDir.resolve(label + ".jfr") + ",settings=profile,dumponexit=true");
+        }
+        // the class data sharing archive run.sh starts hukz with (scripts/cds-archive.sh; bench/run.sh records it)
+        Path archive = env.options.root().resolve("target/hukz.jsa");
+        if (Files.isRegularFile(archive)) {
+            cmd.add("-XX:SharedArchiveFile=" + archive);
         }
         cmd.add("-jar");
         cmd.add(env.options.root().resolve("target/hukz.jar").toString());
