@@ -73,8 +73,11 @@ public final class Bench {
         Process nats = procs.start("nats-server", List.of(NATS_SERVER, "-a", "127.0.0.1", "-p", String.valueOf(natsPort)),
                 options.root(), java.util.Map.of());
         int receiverPort = Procs.freePort();
-        Process receiver = procs.startHelper("receiver", List.of(Env.javaBin(), "-cp", options.benchJar().toString(),
-                ReceiverMain.class.getName(), "--port", String.valueOf(receiverPort)), options.root(), java.util.Map.of());
+        List<String> receiverCommand = new ArrayList<>(List.of(Env.javaBin()));
+        receiverCommand.addAll(options.receiverJvmOpts());
+        receiverCommand.addAll(List.of("-cp", options.benchJar().toString(), ReceiverMain.class.getName(),
+                "--port", String.valueOf(receiverPort)));
+        Process receiver = procs.startHelper("receiver", receiverCommand, options.root(), java.util.Map.of());
         String[] pgReady = procs.awaitLine(pg, "postgres", "pg-ready", 120_000).trim().split(" ");
         ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(pgReady[2])).orElseThrow();
         procs.awaitLine(receiver, "receiver", "receiver-ready", 60_000);

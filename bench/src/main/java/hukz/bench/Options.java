@@ -7,7 +7,7 @@ import java.util.List;
 
 /** The harness's command line. */
 record Options(List<String> scenarios, List<String> systems, int reps, boolean quick, int warmupDeliveries, boolean jfr,
-               List<String> jvmOpts, Path root, Path benchJar, Path resultsDir, int timeoutSec, int stallSec, int inflight,
+               List<String> jvmOpts, List<String> receiverJvmOpts, Path root, Path benchJar, Path resultsDir, int timeoutSec, int stallSec, int inflight,
                String pgSynchronousCommit) {
 
     static final String USAGE = """
@@ -20,6 +20,9 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --jfr                     record hukz with JFR (profile settings) into the run's folder
               --jvm-opts "..."          JVM options for both systems under test (default: run.sh's lean ones,
                                         "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1"; "" = none)
+              --receiver-jvm-opts "..." JVM options for the bench's receiver (default "-XX:TieredStopAtLevel=1
+                                        -XX:+UseSerialGC": compiled once during its warm-up, never again while a
+                                        system is measured; "" = the JVM's defaults)
               --timeout S               give up on a run after S seconds (default 600)
               --stall S                 give up when nothing moved for S seconds (default 30)
               --pg-sync-commit on|off   PostgreSQL synchronous_commit (default on, as PostgreSQL ships; off skips the
@@ -32,7 +35,17 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
     static final List<String> LAUNCHER_JVM_OPTS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=96m",
             "-XX:TieredStopAtLevel=1");
 
+    /**
+     * The receiver's JIT stops at C1. With C2 it went on compiling while systems were measured, whenever the requests
+     * it got changed (another scenario's paths, the other system's client): in one s1 run its C2 thread took 0.9 s of
+     * CPU, ~45 µs per delivery, all charged to the machine the measured system runs on, and more to whichever system
+     * came first after a change (hukz's s1 in repetitions 1 and 3: receiver CPU per delivery 0.030-0.064 ms against
+     * 0.0135-0.0185 in repetition 2, when the pipeline ran s1 before it).
+     */
+    static final List<String> RECEIVER_JVM_OPTS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     private static final List<String> VALUED = List.of("--scenarios", "--systems", "--reps", "--warmup", "--jvm-opts",
+            "--receiver-jvm-opts",
             "--timeout", "--stall", "--inflight", "--pg-sync-commit", "--root", "--results");
 
     static Options parse(String[] args) {
@@ -44,6 +57,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         boolean jfr = false;
         // the launcher's (run.sh) options, so peak RSS is what a user gets; both systems run with them
         List<String> jvmOpts = LAUNCHER_JVM_OPTS;
+        List<String> receiverJvmOpts = RECEIVER_JVM_OPTS;
         Path root = Path.of("").toAbsolutePath();
         Path results = null;
         int timeout = 600;
@@ -69,7 +83,8 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
                         case "--systems" -> systems = list(v, List.of("hukz", "baseline"));
                         case "--reps" -> reps = positive(a, v);
                         case "--warmup" -> warmup = Integer.parseInt(v);
-                        case "--jvm-opts" -> jvmOpts = v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
+                        case "--jvm-opts" -> jvmOpts = words(v);
+                        case "--receiver-jvm-opts" -> receiverJvmOpts = words(v);
                         case "--timeout" -> timeout = positive(a, v);
                         case "--stall" -> stall = positive(a, v);
                         case "--inflight" -> inflight = positive(a, v);
@@ -87,7 +102,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, jvmOpts, root, jar,
+        return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, jvmOpts, receiverJvmOpts, root, jar,
                 results != null ? results : root.resolve("bench/results"), timeout, stall, inflight, syncCommit);
     }
 
@@ -110,6 +125,10 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
             }
         }
         return out;
+    }
+
+    private static List<String> words(String v) {
+        return v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
     }
 
     private static int positive(String name, String v) {

@@ -113,6 +113,7 @@ final class Report {
         meta.put("reps", options.reps());
         meta.put("warmup_deliveries", options.warmupDeliveries());
         meta.put("jvm_opts", String.join(" ", options.jvmOpts()));
+        meta.put("receiver_jvm_opts", String.join(" ", options.receiverJvmOpts()));
         meta.put("baseline_inflight", options.inflight());
         meta.put("pg_synchronous_commit", options.pgSynchronousCommit());
         meta.put("cpus", Runtime.getRuntime().availableProcessors());
