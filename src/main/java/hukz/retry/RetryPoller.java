@@ -62,7 +62,7 @@ public final class RetryPoller {
         List<DeliveryTask> going = new ArrayList<>();
         try {
             // lines too: a slot may have been freed just before its webhook's line formed, with no refill woken for it
-            going.addAll(fromLines());
+            fromLines(going);
             going.addAll(claimDue());
             database.up();
         } catch (RuntimeException e) {
@@ -104,13 +104,15 @@ public final class RetryPoller {
         if (backlogged.isEmpty() && flowControl.lined().isEmpty()) {
             return List.of();
         }
-        List<DeliveryTask> going = fromLines();
+        List<DeliveryTask> going = new ArrayList<>();
         try {
+            fromLines(going);
             going.addAll(refillFromDatabase(backlogged));
         } catch (RuntimeException e) {
             // What the lines gave holds its slots already: it goes. An outage is reported once by the tracker, and
-            // the backlog waits for the next refill or tick; thrown, it would be a stack trace per wake-up (the
-            // refill route has Camel's default error handler), all through the outage.
+            // the lines and the backlog wait for the next refill or tick; thrown, it would be a stack trace per
+            // wake-up (the refill route has Camel's default error handler), all through the outage. The lines need
+            // the database too: a stale routing table is reloaded, and admission reads open circuits.
             if (!database.failed(e)) {
                 throw e;
             }
@@ -149,12 +151,12 @@ public final class RetryPoller {
     }
 
     /**
-     * The first deliveries of each webhook's line, as many as it has free slots, admitted (they hold their slots). A
-     * line of a webhook disabled or deleted meanwhile goes back to the database, due, where the poller fails its
-     * deliveries.
+     * The first deliveries of each webhook's line, as many as it has free slots, admitted (they hold their slots),
+     * added to {@code going} webhook by webhook: when a later webhook's fails (the database away), those admitted
+     * before still go. A line of a webhook disabled or deleted meanwhile goes back to the database, due, where the
+     * poller fails its deliveries.
      */
-    private List<DeliveryTask> fromLines() {
-        List<DeliveryTask> going = new ArrayList<>();
+    private void fromLines(List<DeliveryTask> going) {
         for (long webhookId : flowControl.lined()) {
             var webhook = directory.enabled(webhookId);
             if (webhook == null) {
@@ -163,7 +165,6 @@ public final class RetryPoller {
             }
             going.addAll(flowControl.serveLine(webhook));
         }
-        return going;
     }
 
     /** A claimed delivery of an enabled webhook is attempted; one of a disabled or deleted webhook fails here. */

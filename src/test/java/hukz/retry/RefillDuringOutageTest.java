@@ -1,11 +1,13 @@
 package hukz.retry;
 
+import hukz.attempt.DeliveryTask;
 import hukz.health.OutageTracker;
 import hukz.ingest.WebhookDirectory;
 import hukz.policy.FlowControl;
 import hukz.policy.InFlight;
 import hukz.policy.WaitingLine;
 import hukz.store.Db;
+import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
 import hukz.store.EventStore;
 import hukz.store.FlowStore;
@@ -18,12 +20,13 @@ import java.lang.reflect.Proxy;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A refill woken while the database is away, with nothing waiting in a line: the outage is reported to its tracker
+ * A refill woken while the database is away, with nothing waiting in a line or with deliveries in one: the outage is reported to its tracker
  * (which logs it once) and the refill takes nothing — it does not fail, which Camel's default error handler on the
  * refill route would log with a stack trace at every wake-up. The backlog stays for the next refill or tick.
  */
@@ -42,6 +45,26 @@ class RefillDuringOutageTest {
         assertThat(poller.refill()).isEmpty();
         assertThat(database.isDown()).as("reported, so logged once by the tracker").isTrue();
         assertThat(flow.backlogged()).as("still waiting for the next refill").containsExactly(7L);
+    }
+
+    @Test
+    void aRefillWhileTheDatabaseIsAwayWithDeliveriesInALineReportsTheOutageAndDoesNotFail() {
+        Db away = new Db(unreachable());
+        WaitingLine line = new WaitingLine(1000, 1_000_000, Duration.ofMinutes(1), Clock.systemUTC());
+        Instant now = Instant.now();
+        line.join(7L, List.of(new DeliveryTask(new Delivery(1, now, now, 7, "msg_1", "e", "{}", Delivery.PENDING, 0,
+                now.plusSeconds(60), null, null), null)));
+        FlowControl flow = new FlowControl(new InFlight(Duration.ofMinutes(1)), new FlowStore(away), new DeliveryStore(away),
+                line, 5);
+        OutageTracker database = new OutageTracker("database", new SimpleMeterRegistry());
+        WebhookStore webhooks = new WebhookStore(away, new EventStore(away));
+        RetryPoller poller = new RetryPoller(new DeliveryStore(away), webhooks, new FlowStore(away),
+                new WebhookDirectory(webhooks, 1000), flow, null, null, Duration.ofMinutes(1), database);
+
+        // the line's webhook is looked up in the routing table, which must be read from the database: it fails
+        assertThat(poller.refill()).isEmpty();
+        assertThat(database.isDown()).as("reported, so logged once by the tracker").isTrue();
+        assertThat(flow.lined()).as("the line waits for the next refill or tick").containsExactly(7L);
     }
 
     /** A pool whose every connection attempt is refused, as while PostgreSQL is down. */
