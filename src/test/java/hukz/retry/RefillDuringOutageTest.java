@@ -31,16 +31,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * refill route would log with a stack trace at every wake-up. The backlog stays for the next refill or tick.
  */
 class RefillDuringOutageTest {
+    private final Db away = new Db(unreachable());
+    private final WaitingLine line = new WaitingLine(1000, 1_000_000, Duration.ofMinutes(1), Clock.systemUTC());
+    private final FlowControl flow = new FlowControl(new InFlight(Duration.ofMinutes(1)), new FlowStore(away),
+            new DeliveryStore(away), line, 5);
+    private final OutageTracker database = new OutageTracker("database", new SimpleMeterRegistry());
+    private final RetryPoller poller = poller();
+
     @Test
     void aRefillWhileTheDatabaseIsAwayReportsTheOutageAndTakesNothing() {
-        Db away = new Db(unreachable());
-        FlowControl flow = new FlowControl(new InFlight(Duration.ofMinutes(1)), new FlowStore(away), new DeliveryStore(away),
-                new WaitingLine(1000, 1_000_000, Duration.ofMinutes(1), Clock.systemUTC()), 5);
         flow.waiting(List.of(7L));
-        OutageTracker database = new OutageTracker("database", new SimpleMeterRegistry());
-        WebhookStore webhooks = new WebhookStore(away, new EventStore(away));
-        RetryPoller poller = new RetryPoller(new DeliveryStore(away), webhooks, new FlowStore(away),
-                new WebhookDirectory(webhooks, 1000), flow, null, null, Duration.ofMinutes(1), database);
 
         assertThat(poller.refill()).isEmpty();
         assertThat(database.isDown()).as("reported, so logged once by the tracker").isTrue();
@@ -49,22 +49,20 @@ class RefillDuringOutageTest {
 
     @Test
     void aRefillWhileTheDatabaseIsAwayWithDeliveriesInALineReportsTheOutageAndDoesNotFail() {
-        Db away = new Db(unreachable());
-        WaitingLine line = new WaitingLine(1000, 1_000_000, Duration.ofMinutes(1), Clock.systemUTC());
         Instant now = Instant.now();
         line.join(7L, List.of(new DeliveryTask(new Delivery(1, now, now, 7, "msg_1", "e", "{}", Delivery.PENDING, 0,
                 now.plusSeconds(60), null, null), null)));
-        FlowControl flow = new FlowControl(new InFlight(Duration.ofMinutes(1)), new FlowStore(away), new DeliveryStore(away),
-                line, 5);
-        OutageTracker database = new OutageTracker("database", new SimpleMeterRegistry());
-        WebhookStore webhooks = new WebhookStore(away, new EventStore(away));
-        RetryPoller poller = new RetryPoller(new DeliveryStore(away), webhooks, new FlowStore(away),
-                new WebhookDirectory(webhooks, 1000), flow, null, null, Duration.ofMinutes(1), database);
 
         // the line's webhook is looked up in the routing table, which must be read from the database: it fails
         assertThat(poller.refill()).isEmpty();
         assertThat(database.isDown()).as("reported, so logged once by the tracker").isTrue();
         assertThat(flow.lined()).as("the line waits for the next refill or tick").containsExactly(7L);
+    }
+
+    private RetryPoller poller() {
+        WebhookStore webhooks = new WebhookStore(away, new EventStore(away));
+        return new RetryPoller(new DeliveryStore(away), webhooks, new FlowStore(away), new WebhookDirectory(webhooks, 1000),
+                flow, null, null, Duration.ofMinutes(1), database);
     }
 
     /** A pool whose every connection attempt is refused, as while PostgreSQL is down. */
