@@ -226,11 +226,19 @@ public final class FlowControl {
      * webhook is now: its URL, secret or headers may have changed while they waited.
      */
     public synchronized List<DeliveryTask> serveLine(Webhook webhook) {
-        List<DeliveryTask> now = new ArrayList<>();
-        for (DeliveryTask next : line.take(webhook.id(), inFlight.free(webhook.id(), webhook.maxInFlight()))) {
+        List<DeliveryTask> taken = line.take(webhook.id(), inFlight.free(webhook.id(), webhook.maxInFlight()));
+        List<DeliveryTask> now = new ArrayList<>(taken.size());
+        for (DeliveryTask next : taken) {
             now.add(new DeliveryTask(next.delivery(), webhook));
         }
-        return admit(now, false);
+        try {
+            return admit(now, false);
+        } catch (RuntimeException e) {
+            // Admission reads the open circuits from the database before it changes anything: with the database away
+            // the deliveries keep their place in the line for the next refill, instead of waiting out their lease.
+            line.putBack(webhook.id(), taken);
+            throw e;
+        }
     }
 
     /**
