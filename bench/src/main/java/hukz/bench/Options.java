@@ -7,8 +7,8 @@ import java.util.List;
 
 /** The harness's command line. */
 record Options(List<String> scenarios, List<String> systems, int reps, boolean quick, int warmupDeliveries, boolean jfr,
-               List<String> jvmOpts, List<String> receiverJvmOpts, Path root, Path benchJar, Path resultsDir, int timeoutSec, int stallSec, int inflight,
-               String pgSynchronousCommit) {
+               List<String> jvmOpts, List<String> receiverJvmOpts, Path root, Path benchJar, Path resultsDir,
+               int timeoutSec, int stallSec, int inflight, String pgSynchronousCommit) {
 
     static final String USAGE = """
             usage: bench/run.sh [options]
@@ -45,8 +45,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
     static final List<String> RECEIVER_JVM_OPTS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private static final List<String> VALUED = List.of("--scenarios", "--systems", "--reps", "--warmup", "--jvm-opts",
-            "--receiver-jvm-opts",
-            "--timeout", "--stall", "--inflight", "--pg-sync-commit", "--root", "--results");
+            "--receiver-jvm-opts", "--timeout", "--stall", "--inflight", "--pg-sync-commit", "--root", "--results");
 
     static Options parse(String[] args) {
         List<String> scenarios = List.of("s1", "s2", "s3", "s4", "s5");
@@ -102,8 +101,9 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, jvmOpts, receiverJvmOpts, root, jar,
-                results != null ? results : root.resolve("bench/results"), timeout, stall, inflight, syncCommit);
+        return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, jvmOpts,
+                receiverJvmOpts, root, jar, results != null ? results : root.resolve("bench/results"), timeout, stall,
+                inflight, syncCommit);
     }
 
     /** Thrown for --help: usage goes to stdout and the exit code is 0. */
