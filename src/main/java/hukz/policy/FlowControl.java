@@ -85,7 +85,11 @@ public final class FlowControl {
         if (tasks.isEmpty()) {
             return tasks;
         }
-        Set<Long> open = openCircuits();
+        return admit(tasks, behindLines, openCircuits());
+    }
+
+    /** As above, with the open circuits already read (see {@link #serveLine}). */
+    private synchronized List<DeliveryTask> admit(List<DeliveryTask> tasks, boolean behindLines, Set<Long> open) {
         Map<Long, List<DeliveryTask>> byWebhook = new LinkedHashMap<>();
         List<DeliveryTask> admitted = new ArrayList<>(tasks.size());
         for (DeliveryTask t : tasks) {
@@ -226,19 +230,18 @@ public final class FlowControl {
      * webhook is now: its URL, secret or headers may have changed while they waited.
      */
     public synchronized List<DeliveryTask> serveLine(Webhook webhook) {
-        List<DeliveryTask> taken = line.take(webhook.id(), inFlight.free(webhook.id(), webhook.maxInFlight()));
-        List<DeliveryTask> now = new ArrayList<>(taken.size());
-        for (DeliveryTask next : taken) {
+        int free = inFlight.free(webhook.id(), webhook.maxInFlight());
+        if (free <= 0) {
+            return List.of();
+        }
+        // The open circuits before anything leaves the line: they are read from the database (at most every 250 ms),
+        // and with the database away the deliveries keep their place for the next refill, not wait out their lease.
+        Set<Long> open = openCircuits();
+        List<DeliveryTask> now = new ArrayList<>();
+        for (DeliveryTask next : line.take(webhook.id(), free)) {
             now.add(new DeliveryTask(next.delivery(), webhook));
         }
-        try {
-            return admit(now, false);
-        } catch (RuntimeException e) {
-            // Admission reads the open circuits from the database before it changes anything: with the database away
-            // the deliveries keep their place in the line for the next refill, instead of waiting out their lease.
-            line.putBack(webhook.id(), taken);
-            throw e;
-        }
+        return now.isEmpty() ? now : admit(now, false, open);
     }
 
     /**

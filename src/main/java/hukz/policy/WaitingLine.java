@@ -84,23 +84,6 @@ public final class WaitingLine {
         return taken;
     }
 
-    /**
-     * Puts deliveries just taken from the front of the webhook's line back there, in their order: they could not be
-     * admitted (the database was away). Nothing joined the line in between (both happen under flow control's lock).
-     */
-    public synchronized void putBack(long webhookId, List<DeliveryTask> tasks) {
-        if (tasks.isEmpty()) {
-            return;
-        }
-        ArrayDeque<DeliveryTask> line = byWebhook.computeIfAbsent(webhookId, k -> new ArrayDeque<>());
-        for (int i = tasks.size() - 1; i >= 0; i--) {
-            DeliveryTask t = tasks.get(i);
-            line.addFirst(t);
-            deliveries++;
-            payloadChars += t.delivery().payload().length();
-        }
-    }
-
     /** Everything in the lines that still has the time for an attempt (at a graceful stop: made due again). */
     public synchronized List<DeliveryTask> takeAll() {
         List<DeliveryTask> all = new ArrayList<>();
