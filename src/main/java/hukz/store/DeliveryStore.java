@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,78 +25,73 @@ public final class DeliveryStore {
     }
 
     /**
-     * Stores the deliveries of a batch of messages in one transaction. A message whose Nats-Msg-Id was
-     * already seen in the last 24 hours (or earlier in the batch) stores nothing. Deliveries are pending and
-     * leased until {@code leaseUntil}: the caller attempts them now, and if it dies the retry poller takes them
-     * once the lease runs out. Of each webhook only the first {@code goNow} (webhook id to count; absent means all)
-     * are leased: the others are stored due, to wait in the database for flow control to let them go, and are not
-     * returned.
+     * Stores the deliveries of a batch of messages in one statement (so one round trip and one commit). A message
+     * whose Nats-Msg-Id was already seen in the last 24 hours (or earlier in the batch) stores nothing. Deliveries
+     * are pending and leased until {@code leaseUntil}: the caller attempts them now, and if it dies the retry poller
+     * takes them once the lease runs out. Of each webhook only the first {@code goNow} (webhook id to count; absent
+     * means all) are leased: the others are stored due, to wait in the database for flow control to let them go, and
+     * are not returned.
      */
     public List<Delivery> storeMessages(List<NewMessage> messages, Instant leaseUntil, Map<Long, Integer> goNow) {
-        return db.inTransaction(() -> {
-            Set<String> fresh = rememberIds(messages);
-            List<Long> webhookIds = new ArrayList<>();
-            List<String> messageIds = new ArrayList<>();
-            List<String> events = new ArrayList<>();
-            List<String> payloads = new ArrayList<>();
-            List<Boolean> leased = new ArrayList<>();
-            Map<Long, Integer> left = new HashMap<>(goNow);
-            Map<String, NewMessage> byId = new HashMap<>();
-            for (NewMessage m : messages) {
-                if (m.dedup() && !fresh.remove(m.messageId()) || byId.putIfAbsent(m.messageId(), m) != null) {
-                    continue;
-                }
-                for (Webhook w : m.webhooks()) {
-                    Integer room = left.get(w.id());
-                    leased.add(room == null || room > 0);
-                    if (room != null) {
-                        left.put(w.id(), room - 1);
-                    }
-                    webhookIds.add(w.id());
-                    messageIds.add(m.messageId());
-                    events.add(m.event());
-                    payloads.add(m.payload());
-                }
-            }
-            if (webhookIds.isEmpty()) {
-                return List.<Delivery>of();
-            }
-            // Only ids come back: the payloads are known here and need not cross the wire twice.
-            List<Delivery> stored = db.query("INSERT INTO deliveries (webhook_id, message_id, event, payload, next_attempt_at) "
-                            + "SELECT w, m, e, p, CASE WHEN l THEN ?::timestamptz ELSE now() END "
-                            + "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[]) AS t(w, m, e, p, l) "
-                            + "RETURNING id, created_at, webhook_id, message_id, next_attempt_at > now() AS leased",
-                    rs -> {
-                        if (!rs.getBoolean("leased")) {
-                            return null;
-                        }
-                        NewMessage m = byId.get(rs.getString("message_id"));
-                        Instant created = Db.instant(rs, "created_at");
-                        return new Delivery(rs.getLong("id"), created, created, rs.getLong("webhook_id"), m.messageId(), m.event(),
-                                m.payload(), Delivery.PENDING, 0, leaseUntil, null, null);
-                    },
-                    leaseUntil, webhookIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
-                    events.toArray(String[]::new), payloads.toArray(String[]::new), leased.toArray(Boolean[]::new));
-            stored.removeIf(java.util.Objects::isNull);
-            return stored;
-        });
-    }
-
-    /** Records the batch's Nats-Msg-Ids; returns those not seen in the last 24 hours. */
-    private Set<String> rememberIds(List<NewMessage> messages) {
-        Set<String> ids = new LinkedHashSet<>();
+        List<Long> webhookIds = new ArrayList<>();
+        List<String> messageIds = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        List<Boolean> leased = new ArrayList<>();
+        List<Boolean> dedup = new ArrayList<>();
+        Set<String> remember = new LinkedHashSet<>();
+        Map<Long, Integer> left = new HashMap<>(goNow);
+        Map<String, NewMessage> byId = new HashMap<>();
         for (NewMessage m : messages) {
+            if (byId.putIfAbsent(m.messageId(), m) != null) {
+                continue;
+            }
             if (m.dedup()) {
-                ids.add(m.messageId());
+                remember.add(m.messageId());
+            }
+            for (Webhook w : m.webhooks()) {
+                Integer room = left.get(w.id());
+                leased.add(room == null || room > 0);
+                if (room != null) {
+                    left.put(w.id(), room - 1);
+                }
+                webhookIds.add(w.id());
+                messageIds.add(m.messageId());
+                events.add(m.event());
+                payloads.add(m.payload());
+                dedup.add(m.dedup());
             }
         }
-        if (ids.isEmpty()) {
-            return new HashSet<>();
+        if (webhookIds.isEmpty()) {
+            return List.of();
         }
-        return new HashSet<>(db.query("INSERT INTO message_ids (message_id) SELECT unnest(?::text[]) "
+        // A message with a Nats-Msg-Id stores its deliveries only if the id is new, or last seen over 24 hours ago:
+        // remembering the id and storing the deliveries are one statement, so neither happens without the other (a
+        // batch stored again after a failure finds its ids not remembered). Only ids come back: the payloads are known
+        // here and need not cross the wire twice.
+        List<Delivery> stored = db.query("WITH remembered AS ("
+                        + "INSERT INTO message_ids (message_id) SELECT unnest(?::text[]) "
                         + "ON CONFLICT (message_id) DO UPDATE SET seen_at = now() "
-                        + "WHERE message_ids.seen_at < now() - interval '24 hours' RETURNING message_id",
-                rs -> rs.getString(1), (Object) ids.toArray(String[]::new)));
+                        + "WHERE message_ids.seen_at < now() - interval '24 hours' RETURNING message_id) "
+                        + "INSERT INTO deliveries (webhook_id, message_id, event, payload, next_attempt_at) "
+                        + "SELECT w, m, e, p, CASE WHEN l THEN ?::timestamptz ELSE now() END "
+                        + "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[]) AS t(w, m, e, p, l, d) "
+                        + "WHERE NOT d OR m IN (SELECT message_id FROM remembered) "
+                        + "RETURNING id, created_at, webhook_id, message_id, next_attempt_at > now() AS leased",
+                rs -> {
+                    if (!rs.getBoolean("leased")) {
+                        return null;
+                    }
+                    NewMessage m = byId.get(rs.getString("message_id"));
+                    Instant created = Db.instant(rs, "created_at");
+                    return new Delivery(rs.getLong("id"), created, created, rs.getLong("webhook_id"), m.messageId(), m.event(),
+                            m.payload(), Delivery.PENDING, 0, leaseUntil, null, null);
+                },
+                remember.toArray(String[]::new), leaseUntil, webhookIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
+                events.toArray(String[]::new), payloads.toArray(String[]::new), leased.toArray(Boolean[]::new),
+                dedup.toArray(Boolean[]::new));
+        stored.removeIf(java.util.Objects::isNull);
+        return stored;
     }
 
     /**
