@@ -73,15 +73,26 @@ class StoreMessagesTest {
 
     @Test
     void aBatchTheDatabaseRefusesRemembersNoId() {
-        Webhook gone = new Webhook(webhook.id() + 1000, webhook.createdAt(), webhook.updatedAt(), webhook.createdById(),
-                webhook.updatedById(), webhook.name(), webhook.url(), webhook.enabled(), webhook.disabledReason(), webhook.tags(),
-                webhook.spaceId(), webhook.secret(), webhook.previousSecret(), webhook.previousSecretUntil(), webhook.headers(),
-                webhook.format(), webhook.events(), webhook.rateLimit(), webhook.maxInFlight());
-        NewMessage refused = new NewMessage("refused", true, "post.created", "{}", List.of(webhook, gone));
-        assertThatThrownBy(() -> store(refused)).isInstanceOf(DataAccessException.class);
+        db.update("ALTER TABLE deliveries ADD CONSTRAINT refuse_for_test CHECK (message_id <> 'refused')");
+        assertThatThrownBy(() -> store(message("accepted", true), message("refused", true))).isInstanceOf(DataAccessException.class);
         assertThat(rows("message_ids")).isZero();
         assertThat(rows("deliveries")).isZero();
-        // stored again (as ingest-errors does once the fault is gone), the message is new, not a duplicate
-        assertThat(store(message("refused", true))).hasSize(1);
+        // stored again (as ingest-errors does) once the fault is gone, the messages are new, not duplicates
+        db.update("ALTER TABLE deliveries DROP CONSTRAINT refuse_for_test");
+        assertThat(store(message("accepted", true), message("refused", true))).hasSize(2);
+    }
+
+    @Test
+    void storingTakesNoLockOnTheWebhookRow() throws Exception {
+        // V5: no foreign key to webhooks, so no FOR KEY SHARE look-up of the webhook per stored delivery. With one,
+        // a transaction holding the webhook's row FOR UPDATE would hold storing up until it ends.
+        try (java.sql.Connection holder = db.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("SELECT 1 FROM webhooks WHERE id = " + webhook.id() + " FOR UPDATE");
+            java.util.concurrent.CompletableFuture<List<Delivery>> stored = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> store(message("while-locked", false)));
+            assertThat(stored.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasSize(1);
+            holder.rollback();
+        }
     }
 }
