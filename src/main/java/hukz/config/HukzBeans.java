@@ -43,6 +43,7 @@ import hukz.policy.RetryPolicy;
 import hukz.policy.WaitingLine;
 import hukz.record.AttemptRecorder;
 import hukz.record.CountedParametersDataSource;
+import hukz.record.ParsedOnceParameters;
 import hukz.record.RecordBatch;
 import hukz.retry.RetryPoller;
 import hukz.store.Db;
@@ -177,6 +178,7 @@ public final class HukzBeans {
         main.bind("sameThread", new SynchronousExecutorService());
         main.bind("dataSource", dataSource);
         main.bind("recordDataSource", new CountedParametersDataSource(dataSource));
+        main.bind("recordParameters", new ParsedOnceParameters());
         main.bind("retryPoller", new RetryPoller(deliveries, webhooks, flow, directory, flowControl, attempt, recorder, lease(config),
                 database));
         main.bind("deliveryStore", deliveries);

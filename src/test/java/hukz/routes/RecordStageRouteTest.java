@@ -78,6 +78,15 @@ class RecordStageRouteTest extends RouteTestSupport {
      * json_to_recordset fail the whole batch (tried, BadMessageTest caught it).
      */
     @Test
+    void theStatementsParametersAreReadOncePerStatementText() {
+        context.start();
+        org.apache.camel.component.jdbc.JdbcEndpoint jdbc = context.getEndpoints().stream()
+                .filter(org.apache.camel.component.jdbc.JdbcEndpoint.class::isInstance)
+                .map(org.apache.camel.component.jdbc.JdbcEndpoint.class::cast).findFirst().orElseThrow();
+        assertThat(jdbc.getPrepareStatementStrategy()).isInstanceOf(hukz.record.ParsedOnceParameters.class);
+    }
+
+    @Test
     void aLoggedBodyIsTheBodySentToTheCharacter() throws Exception {
         context.start();
         StageFixture f = StageFixture.create(db, "record.verbatim", "http://127.0.0.1:9/hook");
