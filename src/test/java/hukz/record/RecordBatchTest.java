@@ -9,12 +9,14 @@ import org.apache.camel.support.UnitOfWorkHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The record route's batch: the outcome taken and what waits behind it, in order, never more than a statement takes. */
 class RecordBatchTest {
@@ -62,6 +64,37 @@ class RecordBatchTest {
             expected.add("o" + i);
         }
         assertThat(next.getMessage().getBody(List.class)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void anOutcomeComingWithinTheLingerJoinsTheBatch() throws Exception {
+        RecordBatch lingering = new RecordBatch(queue, Duration.ofSeconds(30));
+        Exchange taken = outcome("a");
+        Thread later = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.add(outcome("b"));
+            for (int i = 0; i < RecordBatch.MAX; i++) {
+                queue.add(outcome("c" + i));
+            }
+        });
+        later.start();
+        // the batch ends when it is full, not when the linger is over
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> lingering.process(taken));
+        later.join();
+        assertThat(taken.getMessage().getBody(List.class)).hasSize(RecordBatch.MAX).startsWith("a", "b", "c0");
+        assertThat(queue).hasSize(2);
+    }
+
+    @Test
+    void aBatchWaitsNoLongerThanTheLinger() {
+        RecordBatch lingering = new RecordBatch(queue, Duration.ofMillis(20));
+        Exchange taken = outcome("a");
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> lingering.process(taken));
+        assertThat(taken.getMessage().getBody(List.class)).containsExactly("a");
     }
 
     @Test
