@@ -9,6 +9,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ class ParsedOnceParametersTest {
 
     private static Exchange withHeaders(Map<String, Object> headers) {
         Exchange e = new DefaultExchange(new DefaultCamelContext());
-        e.getIn().setHeaders(new java.util.HashMap<>(headers));
+        e.getIn().setHeaders(new HashMap<>(headers));
         return e;
     }
 

@@ -3,6 +3,7 @@ package hukz.routes;
 import hukz.Json;
 import hukz.attempt.DeliveryTask;
 import hukz.record.AttemptRecorder;
+import hukz.record.ParsedOnceParameters;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.component.jdbc.JdbcEndpoint;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -71,21 +73,20 @@ class RecordStageRouteTest extends RouteTestSupport {
                 String.valueOf(task.delivery().id()), "msg_record_1", "1", "12", "HTTP 503"));
     }
 
+    @Test
+    void theStatementsParametersAreReadOncePerStatementText() {
+        context.start();
+        JdbcEndpoint jdbc = context.getEndpoints().stream().filter(JdbcEndpoint.class::isInstance).map(JdbcEndpoint.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(jdbc.getPrepareStatementStrategy()).isInstanceOf(ParsedOnceParameters.class);
+    }
+
     /**
      * The body sent and the answer are logged exactly as they were, escapes PostgreSQL cannot turn into text included
      * (an escaped NUL, a lone surrogate: hukz sends such payloads as they came). They travel in the batch as strings
      * and become json in the statement; carried as raw JSON values inside the batch, these escapes made
      * json_to_recordset fail the whole batch (tried, BadMessageTest caught it).
      */
-    @Test
-    void theStatementsParametersAreReadOncePerStatementText() {
-        context.start();
-        org.apache.camel.component.jdbc.JdbcEndpoint jdbc = context.getEndpoints().stream()
-                .filter(org.apache.camel.component.jdbc.JdbcEndpoint.class::isInstance)
-                .map(org.apache.camel.component.jdbc.JdbcEndpoint.class::cast).findFirst().orElseThrow();
-        assertThat(jdbc.getPrepareStatementStrategy()).isInstanceOf(hukz.record.ParsedOnceParameters.class);
-    }
-
     @Test
     void aLoggedBodyIsTheBodySentToTheCharacter() throws Exception {
         context.start();

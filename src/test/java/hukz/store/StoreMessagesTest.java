@@ -8,10 +8,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,12 +89,11 @@ class StoreMessagesTest {
     void storingTakesNoLockOnTheWebhookRow() throws Exception {
         // V5: no foreign key to webhooks, so no FOR KEY SHARE look-up of the webhook per stored delivery. With one,
         // a transaction holding the webhook's row FOR UPDATE would hold storing up until it ends.
-        try (java.sql.Connection holder = db.dataSource().getConnection()) {
+        try (Connection holder = db.dataSource().getConnection()) {
             holder.setAutoCommit(false);
             holder.createStatement().execute("SELECT 1 FROM webhooks WHERE id = " + webhook.id() + " FOR UPDATE");
-            java.util.concurrent.CompletableFuture<List<Delivery>> stored = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> store(message("while-locked", false)));
-            assertThat(stored.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasSize(1);
+            CompletableFuture<List<Delivery>> stored = CompletableFuture.supplyAsync(() -> store(message("while-locked", false)));
+            assertThat(stored.get(10, TimeUnit.SECONDS)).hasSize(1);
             holder.rollback();
         }
     }
