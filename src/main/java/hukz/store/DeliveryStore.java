@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,15 +38,11 @@ public final class DeliveryStore {
         List<String> payloads = new ArrayList<>();
         List<Boolean> leased = new ArrayList<>();
         List<Boolean> dedup = new ArrayList<>();
-        Set<String> remember = new LinkedHashSet<>();
         Map<Long, Integer> left = new HashMap<>(goNow);
         Map<String, NewMessage> byId = new HashMap<>();
         for (NewMessage m : messages) {
             if (byId.putIfAbsent(m.messageId(), m) != null) {
                 continue;
-            }
-            if (m.dedup()) {
-                remember.add(m.messageId());
             }
             for (Webhook w : m.webhooks()) {
                 Integer room = left.get(w.id());
@@ -69,13 +64,14 @@ public final class DeliveryStore {
         // remembering the id and storing the deliveries are one statement, so neither happens without the other (a
         // batch stored again after a failure finds its ids not remembered). Only ids come back: the payloads are known
         // here and need not cross the wire twice.
-        List<Delivery> stored = db.query("WITH remembered AS ("
-                        + "INSERT INTO message_ids (message_id) SELECT unnest(?::text[]) "
+        List<Delivery> stored = db.query("WITH t AS ("
+                        + "SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[]) AS t(w, m, e, p, l, d)"
+                        + "), remembered AS ("
+                        + "INSERT INTO message_ids (message_id) SELECT DISTINCT m FROM t WHERE d "
                         + "ON CONFLICT (message_id) DO UPDATE SET seen_at = now() "
                         + "WHERE message_ids.seen_at < now() - interval '24 hours' RETURNING message_id) "
                         + "INSERT INTO deliveries (webhook_id, message_id, event, payload, next_attempt_at) "
-                        + "SELECT w, m, e, p, CASE WHEN l THEN ?::timestamptz ELSE now() END "
-                        + "FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[]) AS t(w, m, e, p, l, d) "
+                        + "SELECT w, m, e, p, CASE WHEN l THEN ?::timestamptz ELSE now() END FROM t "
                         + "WHERE NOT d OR m IN (SELECT message_id FROM remembered) "
                         + "RETURNING id, created_at, webhook_id, message_id, next_attempt_at > now() AS leased",
                 rs -> {
@@ -87,9 +83,8 @@ public final class DeliveryStore {
                     return new Delivery(rs.getLong("id"), created, created, rs.getLong("webhook_id"), m.messageId(), m.event(),
                             m.payload(), Delivery.PENDING, 0, leaseUntil, null, null);
                 },
-                remember.toArray(String[]::new), leaseUntil, webhookIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
-                events.toArray(String[]::new), payloads.toArray(String[]::new), leased.toArray(Boolean[]::new),
-                dedup.toArray(Boolean[]::new));
+                webhookIds.toArray(Long[]::new), messageIds.toArray(String[]::new), events.toArray(String[]::new),
+                payloads.toArray(String[]::new), leased.toArray(Boolean[]::new), dedup.toArray(Boolean[]::new), leaseUntil);
         stored.removeIf(java.util.Objects::isNull);
         return stored;
     }
@@ -103,7 +98,7 @@ public final class DeliveryStore {
      * deliveries did not all fit in their slots are added to {@code leftBehind}.
      */
     public List<Delivery> claimDue(int limit, Duration lease, List<Long> full, java.util.function.ToIntFunction<Long> inFlight,
-                                   java.util.Set<Long> leftBehind) {
+                                   Set<Long> leftBehind) {
         Map<Long, Integer> room = new HashMap<>();
         List<Long> picked = new ArrayList<>();
         db.query("SELECT d.id, d.webhook_id, w.max_in_flight, (w.enabled AND w.deleted_at IS NULL) AS live "

@@ -67,6 +67,16 @@ class StoreMessagesTest {
     }
 
     @Test
+    void aNatsMsgIdForTwoWebhooksIsRememberedOnceAndStoresBoth() {
+        Webhook second = new WebhookStore(db, new EventStore(db)).create(1, new WebhookFields("second", "http://127.0.0.1:2/hook", true,
+                webhook.events().stream().map(Event::id).toList(), Map.of(), null, Signer.newSecret(), Map.of(), "json", null, 16));
+        NewMessage toBoth = new NewMessage("both", true, "post.created", "{}", List.of(webhook, second));
+        assertThat(store(toBoth)).extracting(Delivery::webhookId).containsExactlyInAnyOrder(webhook.id(), second.id());
+        assertThat(store(toBoth)).isEmpty();
+        assertThat(rows("message_ids")).isEqualTo(1);
+    }
+
+    @Test
     void anIdSeenOver24HoursAgoStoresAgain() {
         store(message("old", true));
         db.update("UPDATE message_ids SET seen_at = now() - interval '25 hours' WHERE message_id = 'old'");
