@@ -204,11 +204,9 @@ public final class HukzBeans {
         main.bind("ingestBuffer", ingestBuffer);
         IngestFailures ingestFailures = new IngestFailures(database, ingestBuffer);
         main.bind("ingestFailures", ingestFailures);
-        // The ingest route's batches: the messages gathered as plain values, complete when nothing more waits, stored
-        // on the route's own consumer thread (a same-thread executor instead of the aggregator's own thread), so the
-        // batch being stored holds back the next and seda:ingest stays the one bounded buffer.
+        // The ingest route's batches: what waits in seda:ingest, taken as plain values and stored on the route's own
+        // consumer thread, so the batch being stored holds back the next and seda:ingest stays the one bounded buffer.
         main.bind("ingestBatch", new IngestBatch(ingestBuffer));
-        main.bind("ingestThread", new SynchronousExecutorService());
         // Bound in either mode; its route only starts when nats_stream is set.
         JetStreamIngest jetStream = new JetStreamIngest(nats, config.natsStream(), config.queueGroup(), config.natsSubject(),
                 lease(config), ingestBuffer, database, metrics);
