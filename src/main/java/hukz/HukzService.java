@@ -35,7 +35,7 @@ public final class HukzService {
     public static HukzService create(HukzConfig config, Path dataDir) {
         LOG.info("hukz {} starting: {}", Version.VERSION, config.summary());
         requireFreePort(config.serverPort());
-        Infrastructure infra = Infrastructure.start(config, dataDir);
+        Infrastructure infra = Infrastructure.startMigrating(config, dataDir);
         Main main = new Main();
         main.setPropertyPlaceholderLocations("file:application.properties;optional=true");
         routeProperties(config).forEach(main::addInitialProperty);
@@ -46,6 +46,15 @@ public final class HukzService {
                 infra.close();
             }
         });
+        try {
+            // Camel loads the routes, and prepares all it will start, while the schema is migrated; nothing starts (no
+            // consumer, timer or API server) before the schema is there. A migration that failed fails the start here.
+            main.init();
+            infra.awaitSchema();
+        } catch (RuntimeException e) {
+            infra.close();
+            throw e;
+        }
         return new HukzService(config, infra, main);
     }
 

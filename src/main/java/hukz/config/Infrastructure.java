@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * What hukz runs on: PostgreSQL (embedded or external) migrated by Flyway, and a NATS connection (to a
@@ -30,17 +32,59 @@ public final class Infrastructure implements AutoCloseable {
     private static final int STREAM_NOT_FOUND = 10059;
     private final List<AutoCloseable> opened = new ArrayList<>();
     private HikariDataSource dataSource;
+    private CompletableFuture<Void> schema;
     private Connection nats;
 
+    /** Opens both, and returns once the database's schema is migrated. */
     public static Infrastructure start(HukzConfig config, Path dataDir) {
+        Infrastructure infra = startMigrating(config, dataDir);
+        try {
+            infra.awaitSchema();
+            return infra;
+        } catch (RuntimeException e) {
+            infra.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens both, and leaves the schema's migration running on a thread of its own: {@link #awaitSchema()} before
+     * anything reads the database. Migrating a new database takes ~0.6 s of a start (checking one already migrated
+     * ~0.2 s); meanwhile NATS connects and Camel loads the routes (HukzService awaits the schema before Camel starts).
+     */
+    public static Infrastructure startMigrating(HukzConfig config, Path dataDir) {
         Infrastructure infra = new Infrastructure();
         try {
             infra.startDatabase(config, dataDir);
             infra.startNats(config, dataDir);
             return infra;
         } catch (RuntimeException e) {
+            // the pool is not closed under a migration that is still running
+            infra.awaitSchemaQuietly();
             infra.close();
             throw e;
+        }
+    }
+
+    /** Waits for the schema's migration; its failure is thrown here as Flyway threw it. */
+    public void awaitSchema() {
+        try {
+            schema.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void awaitSchemaQuietly() {
+        if (schema != null) {
+            try {
+                schema.join();
+            } catch (CompletionException ignored) {
+                // start() is failing already; its own error is the one reported
+            }
         }
     }
 
@@ -64,7 +108,14 @@ public final class Infrastructure implements AutoCloseable {
         hikari.setInitializationFailTimeout(30_000);
         dataSource = new HikariDataSource(hikari);
         opened.add(dataSource);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        HikariDataSource migrated = dataSource;
+        schema = CompletableFuture.runAsync(
+                () -> Flyway.configure().dataSource(migrated).locations("classpath:db/migration").load().migrate(),
+                task -> {
+                    Thread t = new Thread(task, "hukz-migrate");
+                    t.setDaemon(true);
+                    t.start();
+                });
     }
 
     private void startNats(HukzConfig config, Path dataDir) {
