@@ -45,12 +45,14 @@ class SchemaBeforeStartTest {
     void nothingStartsWhileTheMigrationWaitsAndAllDoesOnceItIsDone() throws Exception {
         String database = TestPostgres.newDatabase();
         HukzConfig config = config(database);
+        CompletableFuture<HukzService> created = null;
+        HukzService service = null;
         try (Connection blocker = TestPostgres.connect(database); Statement st = blocker.createStatement()) {
             // An uncommitted table of the name the first migration creates: that CREATE TABLE waits for this
             // transaction (the schema still looks empty to Flyway, whose check cannot see it).
             blocker.setAutoCommit(false);
             st.execute("CREATE TABLE events (x int)");
-            CompletableFuture<HukzService> created = CompletableFuture.supplyAsync(() -> {
+            created = CompletableFuture.supplyAsync(() -> {
                 try {
                     return HukzService.create(config, Files.createTempDirectory("hukz-test-data"));
                 } catch (IOException e) {
@@ -63,17 +65,20 @@ class SchemaBeforeStartTest {
             assertThat(created).as("create() waits for the schema").isNotDone();
             assertThat(listening(config.serverPort())).as("no API server before the schema").isFalse();
             blocker.rollback();
-            HukzService service = created.get(60, TimeUnit.SECONDS);
-            try {
-                try (Connection c = TestPostgres.connect(database); Statement q = c.createStatement();
-                     ResultSet rs = q.executeQuery("SELECT max(version::int) FROM flyway_schema_history WHERE success")) {
-                    rs.next();
-                    assertThat(rs.getInt(1)).as("migrated when create() returns").isGreaterThanOrEqualTo(5);
-                }
-                service.start();
-                assertThat(listening(config.serverPort())).as("the API server once started").isTrue();
-            } finally {
+            service = created.get(60, TimeUnit.SECONDS);
+            try (Connection c = TestPostgres.connect(database); Statement q = c.createStatement();
+                 ResultSet rs = q.executeQuery("SELECT max(version::int) FROM flyway_schema_history WHERE success")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("migrated when create() returns").isGreaterThanOrEqualTo(5);
+            }
+            service.start();
+            assertThat(listening(config.serverPort())).as("the API server once started").isTrue();
+        } finally {
+            if (service != null) {
                 service.stop();
+            } else if (created != null) {
+                // failed before create() returned: the blocker's transaction is gone, so it returns; stop what it made
+                created.thenAccept(HukzService::stop);
             }
         }
     }
