@@ -59,8 +59,6 @@ public final class Infrastructure implements AutoCloseable {
             infra.startNats(config, dataDir);
             return infra;
         } catch (RuntimeException e) {
-            // the pool is not closed under a migration that is still running
-            infra.awaitSchemaQuietly();
             infra.close();
             throw e;
         }
@@ -78,12 +76,13 @@ public final class Infrastructure implements AutoCloseable {
         }
     }
 
+    /** Waits for a migration still running, whatever its outcome: the pool is not closed under it. */
     private void awaitSchemaQuietly() {
         if (schema != null) {
             try {
                 schema.join();
             } catch (CompletionException ignored) {
-                // start() is failing already; its own error is the one reported
+                // a failed migration is reported by awaitSchema(), or the start is failing already for another reason
             }
         }
     }
@@ -200,6 +199,7 @@ public final class Infrastructure implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        awaitSchemaQuietly();
         for (int i = opened.size() - 1; i >= 0; i--) {
             try {
                 opened.get(i).close();
