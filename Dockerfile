@@ -12,4 +12,4 @@ COPY --from=build /src/target/hukz.jar target/hukz.jar
 COPY application.properties config.yml ./
 COPY routes routes
 EXPOSE 8000
-ENTRYPOINT ["java", "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=96m", "-XX:TieredStopAtLevel=1", "-jar", "target/hukz.jar"]
+ENTRYPOINT ["java", "-Xms160m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=96m", "-XX:TieredStopAtLevel=1", "-jar", "target/hukz.jar"]

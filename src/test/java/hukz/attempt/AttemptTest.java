@@ -115,8 +115,20 @@ class AttemptTest {
         assertThat(r.webhookCreatedById()).isEqualTo(9);
         assertThat(r.messageId()).isEqualTo("msg_abc");
         assertThat(r.durationMs()).isEqualTo(12);
-        assertThat(r.data()).isEqualTo(t.delivery().payload());
+        // the body sent is the stored payload: the record statement reads it from the delivery's row
+        assertThat(r.data()).isNull();
         assertThat(r.url()).isEqualTo("http://receiver.example/hook");
+    }
+
+    @Test
+    void aBodyThatIsNotTheStoredPayloadIsCarriedToTheLog() {
+        AttemptRecord chat = answered(task(0, PayloadFormat.SLACK, Map.of()), 200, "", null);
+        assertThat(chat.data()).startsWith("{\"text\":");
+        Delivery stored = task(0).delivery();
+        Delivery ping = new Delivery(0, stored.createdAt(), stored.updatedAt(), stored.webhookId(), stored.messageId(),
+                "hukz.ping", stored.payload(), Delivery.PENDING, 0, stored.nextAttemptAt(), null, null);
+        AttemptRecord pinged = answered(new DeliveryTask(ping, task(0).webhook()), 200, "", null);
+        assertThat(pinged.data()).isEqualTo(stored.payload());
     }
 
     @Test

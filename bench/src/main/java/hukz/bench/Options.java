@@ -19,7 +19,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --warmup N                deliveries sent and awaited before measuring, per run (default 2000, quick 200; 0 = none)
               --jfr                     record hukz with JFR (profile settings) into the run's folder
               --jvm-opts "..."          JVM options for both systems under test (default: run.sh's lean ones,
-                                        "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1"; "" = none)
+                                        "-Xms160m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1"; "" = none)
               --receiver-jvm-opts "..." JVM options for the bench's receiver (default "-XX:TieredStopAtLevel=1
                                         -XX:+UseSerialGC": compiled once during its warm-up, never again while a
                                         system is measured; "" = the JVM's defaults)
@@ -32,7 +32,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --results DIR             where results go (default: ROOT/bench/results)
             """;
 
-    static final List<String> LAUNCHER_JVM_OPTS = List.of("-Xms64m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=96m",
+    static final List<String> LAUNCHER_JVM_OPTS = List.of("-Xms160m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=96m",
             "-XX:TieredStopAtLevel=1");
 
     /**
