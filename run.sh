@@ -33,5 +33,5 @@ if [ -f target/hukz.jsa ]; then cds="-XX:SharedArchiveFile=target/hukz.jsa"; fi
 # -Xms160m: a burst parks thousands of leased deliveries in their webhooks' lines in memory, and 10,000 attempts can be
 # in flight at once (s5); from a 64 MiB heap that cost one or two full collections per burst and young ones every
 # ~100 ms. In the bench, hukz alone, GC pauses per run: s1 307-427 -> 196-240 ms, s5 551-627 -> 285-333 ms, no full
-# collection; peak RSS s1 +15 MiB, s5 none (pages are only touched as the heap fills).
+# collection; peak RSS s1 +15-20 MiB, s5 none (pages are only touched as the heap fills).
 exec java ${JAVA_OPTS:--Xms160m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1} $cds -jar target/hukz.jar
