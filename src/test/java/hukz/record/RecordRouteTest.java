@@ -24,8 +24,8 @@ import static org.awaitility.Awaitility.await;
  * batches, each one statement, and the SQL that does it is the YAML's, read at start.
  */
 class RecordRouteTest {
-    private static final String LOGGED_COLUMNS = "message_id, attempt, duration_ms, error\n"
-            + "                  FROM attempt";
+    private static final String LOGGED_COLUMNS = "a.message_id, a.attempt, a.duration_ms, a.error\n"
+            + "                  FROM attempt a";
 
     @Test
     void aLogRowIsWhatTheSqlInTheRouteFileSays() throws Exception {
@@ -34,8 +34,8 @@ class RecordRouteTest {
         String yaml = Files.readString(route);
         assertThat(yaml).contains(LOGGED_COLUMNS);
         // A user's edit: log a note in the error column of attempts that had no error.
-        Files.writeString(route, yaml.replace(LOGGED_COLUMNS, LOGGED_COLUMNS.replace("error\n",
-                "coalesce(error, 'logged by an edited route')\n")));
+        Files.writeString(route, yaml.replace(LOGGED_COLUMNS, LOGGED_COLUMNS.replace("a.error\n",
+                "coalesce(a.error, 'logged by an edited route')\n")));
 
         Map<String, String> config = new HashMap<>(TestHukz.baseConfig(TestPostgres.newDatabase()));
         String database = config.get("database_name");

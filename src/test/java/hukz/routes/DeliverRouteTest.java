@@ -71,7 +71,9 @@ class DeliverRouteTest extends RouteTestSupport {
         assertThat(receiver.requests()).hasSize(1);
         Receiver.Request sent = receiver.requests().get(0);
         assertThat(sent.header("webhook-id")).isEqualTo("msg_deliver_ok");
-        assertThat(r.data()).isEqualTo(sent.body());
+        // the body sent is the stored payload: the outcome leaves it to the record statement to read from the row
+        assertThat(sent.body()).isEqualTo(task.delivery().payload());
+        assertThat(r.data()).isNull();
         sent.verify(task.webhook().secret());
     }
 
