@@ -174,8 +174,16 @@ public final class Bench {
             long cpu0 = Procs.cpuMillis(running.process().pid());
             long pgCpu0 = Procs.treeCpuMillis(env.postgres);
             long receiverCpu0 = Procs.cpuMillis(env.receiver.pid());
-            long firstPublish = publish(subject, scenario.messages(), scenario.ratePerSecond());
-            Settled s = awaitSettled(running, db, system.logTable(), scenario.deliveries(), logOffset, scenario);
+            long firstPublish;
+            Settled s;
+            long[] kdamondTicks;
+            boolean kdamondWatched;
+            try (KernelThreadWatch kdamond = KernelThreadWatch.start()) {
+                firstPublish = publish(subject, scenario.messages(), scenario.ratePerSecond());
+                s = awaitSettled(running, db, system.logTable(), scenario.deliveries(), logOffset, scenario);
+                kdamondTicks = kdamond.tickMicros();
+                kdamondWatched = kdamond.watching();
+            }
             long cpu = Procs.cpuMillis(running.process().pid()) - cpu0;
             long pgCpu = Procs.treeCpuMillis(env.postgres) - pgCpu0;
             long receiverCpu = Procs.cpuMillis(env.receiver.pid()) - receiverCpu0;
@@ -184,13 +192,15 @@ public final class Bench {
             long rssKib = Procs.peakRssKib(running.process().pid());
             long lastStored = lastStoredMicros(db, deliveriesBefore, scenario.deliveries());
             double storedSec = lastStored < 0 ? Double.NaN : (lastStored - firstPublish) / 1e6;
-            Figures f = figures(system, scenario, rep, running, firstPublish, s, rssKib, storedSec, cpu, pgCpu, receiverCpu, pg);
+            Figures f = figures(system, scenario, rep, running, firstPublish, s, rssKib, storedSec, cpu, pgCpu, receiverCpu, pg,
+                    kdamondTicks, kdamondWatched);
             log(label, String.format("%.0f deliveries/s, stored at %.2f s, logs committed at %.2f s, p50/p95/p99 %.1f/%.1f/%.1f ms, "
                             + "lost %d, duplicates %d, CPU %.3f ms/delivery (%.0f%%), receiver %.3f ms/delivery, "
-                            + "PG per delivery: %.0f WAL bytes, %.4f write tx, %.3f statements, %.2f rows%s",
+                            + "PG per delivery: %.0f WAL bytes, %.4f write tx, %.3f statements, %.2f rows%s%s",
                     f.deliveriesPerSec(), f.storedSec(), f.logsCommittedSec(), f.p50Ms(), f.p95Ms(), f.p99Ms(), f.lost(), f.duplicates(),
                     f.cpuMsPerDelivery(), f.cpuPercent(), f.receiverCpuMsPerDelivery(), f.pgWalBytesPerDelivery(), f.pgWriteTxPerDelivery(),
-                    f.pgStatementsPerDelivery(), f.pgRowsWrittenPerDelivery(), f.settled() ? "" : " (" + f.note() + ")"));
+                    f.pgStatementsPerDelivery(), f.pgRowsWrittenPerDelivery(), f.stalls().summary(),
+                    f.settled() ? "" : " (" + f.note() + ")"));
             return f;
         } finally {
             env.procs.stop(running.process(), 30);
@@ -266,22 +276,30 @@ public final class Bench {
 
     private Figures figures(SystemUnderTest system, Scenario scenario, int rep, SystemUnderTest.Running running, long firstPublish,
                             Settled s, long rssKib, double storedSec, long cpuMillis, long pgCpuMillis, long receiverCpuMillis,
-                            PgWork pg) throws Exception {
-        String[] lines = env.get(env.receiverBase + "/_bench/stats").body().split("\n");
+                            PgWork pg, long[] kdamondTicks, boolean kdamondWatched) throws Exception {
+        String stats = env.get(env.receiverBase + "/_bench/stats").body();
+        if (env.options.receipts()) {
+            // the counters, then one line per delivery: "published received path" (ReceiverMain)
+            Files.writeString(env.outDir.resolve(system.name() + "_" + scenario.name() + "_r" + rep + ".receipts"), stats);
+        }
+        String[] lines = stats.split("\n");
         java.util.Map<String, Long> counters = new java.util.HashMap<>();
         for (String kv : lines[0].trim().split(" ")) {
             String[] p = kv.split("=");
             counters.put(p[0], Long.parseLong(p[1]));
         }
         long[] latencies = new long[lines.length - 1];
+        long[] publishedAt = new long[lines.length - 1];
+        long[] receivedAt = new long[lines.length - 1];
         long lastReceipt = firstPublish;
         for (int i = 1; i < lines.length; i++) {
             String[] p = lines[i].split(" ");
-            long published = Long.parseLong(p[0]);
-            long received = Long.parseLong(p[1]);
-            latencies[i - 1] = received - published;
-            lastReceipt = Math.max(lastReceipt, received);
+            publishedAt[i - 1] = Long.parseLong(p[0]);
+            receivedAt[i - 1] = Long.parseLong(p[1]);
+            latencies[i - 1] = receivedAt[i - 1] - publishedAt[i - 1];
+            lastReceipt = Math.max(lastReceipt, receivedAt[i - 1]);
         }
+        MachineStalls stalls = MachineStalls.of(publishedAt, receivedAt, kdamondTicks, kdamondWatched);
         Arrays.sort(latencies);
         long delivered = counters.get("delivered");
         double span = (lastReceipt - firstPublish) / 1e6;
@@ -294,7 +312,8 @@ public final class Bench {
                 counters.get("verified"), counters.get("bad_signatures"), s.settled(), s.note(),
                 100.0 * cpuMillis / Math.max(1, (s.doneMicros() - firstPublish) / 1000.0),
                 perDelivery(receiverCpuMillis, delivered), pg, perDelivery(pg.walBytes(), delivered), perDelivery(pg.writeTransactions(), delivered),
-                perDelivery(pg.statements(), delivered), perDelivery(pg.rowsWritten(), delivered), counters.getOrDefault("hung", 0L));
+                perDelivery(pg.statements(), delivered), perDelivery(pg.rowsWritten(), delivered), counters.getOrDefault("hung", 0L),
+                stalls);
     }
 
     private static double perDelivery(long amount, long delivered) {

@@ -7,6 +7,7 @@ import java.util.List;
 
 /** The harness's command line. */
 record Options(List<String> scenarios, List<String> systems, int reps, boolean quick, int warmupDeliveries, boolean jfr,
+               boolean receipts,
                List<String> jvmOpts, List<String> receiverJvmOpts, Path root, Path benchJar, Path resultsDir,
                int timeoutSec, int stallSec, int inflight, String pgSynchronousCommit) {
 
@@ -18,6 +19,8 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --quick                   smaller counts, for smoke checks
               --warmup N                deliveries sent and awaited before measuring, per run (default 2000, quick 200; 0 = none)
               --jfr                     record hukz with JFR (profile settings) into the run's folder
+              --receipts                write each run's deliveries (publish and first receipt, epoch micros, and
+                                        the path) into the run's folder, SYSTEM_SCENARIO_rN.receipts
               --jvm-opts "..."          JVM options for both systems under test (default: run.sh's lean ones,
                                         "-Xms160m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1"; "" = none)
               --receiver-jvm-opts "..." JVM options for the bench's receiver (default "-XX:TieredStopAtLevel=1
@@ -54,6 +57,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         boolean quick = false;
         Integer warmup = null;
         boolean jfr = false;
+        boolean receipts = false;
         // the launcher's (run.sh) options, so peak RSS is what a user gets; both systems run with them
         List<String> jvmOpts = LAUNCHER_JVM_OPTS;
         List<String> receiverJvmOpts = RECEIVER_JVM_OPTS;
@@ -68,6 +72,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
             switch (a) {
                 case "--quick" -> quick = true;
                 case "--jfr" -> jfr = true;
+                case "--receipts" -> receipts = true;
                 case "-h", "--help" -> throw new HelpRequested();
                 default -> {
                     if (!VALUED.contains(a)) {
@@ -101,7 +106,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, jvmOpts,
+        return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, receipts, jvmOpts,
                 receiverJvmOpts, root, jar, results != null ? results : root.resolve("bench/results"), timeout, stall,
                 inflight, syncCommit);
     }
