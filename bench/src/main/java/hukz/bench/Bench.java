@@ -199,7 +199,7 @@ public final class Bench {
                             + "PG per delivery: %.0f WAL bytes, %.4f write tx, %.3f statements, %.2f rows%s%s",
                     f.deliveriesPerSec(), f.storedSec(), f.logsCommittedSec(), f.p50Ms(), f.p95Ms(), f.p99Ms(), f.lost(), f.duplicates(),
                     f.cpuMsPerDelivery(), f.cpuPercent(), f.receiverCpuMsPerDelivery(), f.pgWalBytesPerDelivery(), f.pgWriteTxPerDelivery(),
-                    f.pgStatementsPerDelivery(), f.pgRowsWrittenPerDelivery(), f.stalls().summary(),
+                    f.pgStatementsPerDelivery(), f.pgRowsWrittenPerDelivery(), scenario.ratePerSecond() > 0 ? f.stalls().summary() : "",
                     f.settled() ? "" : " (" + f.note() + ")"));
             return f;
         } finally {
