@@ -25,7 +25,6 @@ final class KernelThreadWatch implements AutoCloseable {
     private final List<Long> tickMicros = new ArrayList<>();
     private final Thread poller;
     private volatile boolean running = true;
-    private long ticks;
 
     private KernelThreadWatch(List<Long> pids) {
         this.pids = pids;
