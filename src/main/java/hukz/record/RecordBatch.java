@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * PostgreSQL's CPU per delivery 0.48–0.61 ms against 0.65–0.79, hukz's 0.93–1.23 against 1.08–1.35, p99 lower or
  * equal in all four. Every CPU millisecond counts there: s3's slow deliveries are those in flight while something
  * else takes one of the machine's two cores (bench/README.md), and the less work each message costs, the sooner
- * the backlog of such a moment is gone. A log row now shows at most 20 ms after its attempt's answer.
+ * the backlog of such a moment is gone. A log row may now wait up to 15 ms longer to be written.
  *
  * <p>Only the route's one consumer takes from the queue, so what is taken here is what it would have taken next.
  * Nothing is held between batches: a route reload or a shutdown finds every outcome not yet written in the queue.
