@@ -17,7 +17,8 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --systems hukz,baseline   which systems (default: both; they alternate within each scenario)
               --reps N                  repetitions; figures are the median over them (default 1)
               --quick                   smaller counts, for smoke checks
-              --warmup N                deliveries sent and awaited before measuring, per run (default 2000, quick 200; 0 = none)
+              --warmup N                deliveries sent and awaited before measuring, per run (default 2000, quick 200; 0 = none);
+                                        a paced scenario (s3, s6) sends them at its own rate
               --jfr                     record hukz with JFR (profile settings) into the run's folder
               --receipts                write each run's deliveries (publish and first receipt, epoch micros, and
                                         the path) into the run's folder, SYSTEM_SCENARIO_rN.receipts
