@@ -177,15 +177,14 @@ public final class Bench {
             long cpu0 = Procs.cpuMillis(running.process().pid());
             long pgCpu0 = Procs.treeCpuMillis(env.postgres);
             long receiverCpu0 = Procs.cpuMillis(env.receiver.pid());
+            KernelThreadWatch kdamond = KernelThreadWatch.start();
             long firstPublish;
             Settled s;
-            long[] kdamondTicks;
-            boolean kdamondWatched;
-            try (KernelThreadWatch kdamond = KernelThreadWatch.start()) {
+            try {
                 firstPublish = publish(subject, scenario.messages(), scenario.ratePerSecond());
                 s = awaitSettled(running, db, system.logTable(), scenario.deliveries(), logOffset, scenario);
-                kdamondTicks = kdamond.tickMicros();
-                kdamondWatched = kdamond.watching();
+            } finally {
+                kdamond.close();
             }
             long cpu = Procs.cpuMillis(running.process().pid()) - cpu0;
             long pgCpu = Procs.treeCpuMillis(env.postgres) - pgCpu0;
@@ -196,7 +195,7 @@ public final class Bench {
             long lastStored = lastStoredMicros(db, deliveriesBefore, scenario.deliveries());
             double storedSec = lastStored < 0 ? Double.NaN : (lastStored - firstPublish) / 1e6;
             Figures f = figures(system, scenario, rep, running, firstPublish, s, rssKib, storedSec, cpu, pgCpu, receiverCpu, pg,
-                    kdamondTicks, kdamondWatched);
+                    kdamond);
             log(label, String.format("%.0f deliveries/s, stored at %.2f s, logs committed at %.2f s, p50/p95/p99 %.1f/%.1f/%.1f ms, "
                             + "lost %d, duplicates %d, CPU %.3f ms/delivery (%.0f%%), receiver %.3f ms/delivery, "
                             + "PG per delivery: %.0f WAL bytes, %.4f write tx, %.3f statements, %.2f rows%s%s",
@@ -279,7 +278,7 @@ public final class Bench {
 
     private Figures figures(SystemUnderTest system, Scenario scenario, int rep, SystemUnderTest.Running running, long firstPublish,
                             Settled s, long rssKib, double storedSec, long cpuMillis, long pgCpuMillis, long receiverCpuMillis,
-                            PgWork pg, long[] kdamondTicks, boolean kdamondWatched) throws Exception {
+                            PgWork pg, KernelThreadWatch kdamond) throws Exception {
         String stats = env.get(env.receiverBase + "/_bench/stats").body();
         if (env.options.receipts()) {
             // the counters, then one line per delivery: "published received path" (ReceiverMain)
@@ -302,7 +301,7 @@ public final class Bench {
             latencies[i - 1] = receivedAt[i - 1] - publishedAt[i - 1];
             lastReceipt = Math.max(lastReceipt, receivedAt[i - 1]);
         }
-        MachineStalls stalls = MachineStalls.of(publishedAt, receivedAt, kdamondTicks, kdamondWatched);
+        MachineStalls stalls = MachineStalls.of(publishedAt, receivedAt, kdamond);
         Arrays.sort(latencies);
         long delivered = counters.get("delivered");
         double span = (lastReceipt - firstPublish) / 1e6;

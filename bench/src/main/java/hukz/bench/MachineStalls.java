@@ -15,11 +15,12 @@ public record MachineStalls(boolean watched, long kdamondTicks, long slowDeliver
     static final long SLOW_MICROS = 10_000;
     private static final long NOTICED_WITHIN_MICROS = 15_000;
 
-    /** From each delivery's publish and receipt (epoch micros, same order) and the ticks' times (sorted). */
-    static MachineStalls of(long[] published, long[] received, long[] tickMicros, boolean watched) {
-        if (!watched) {
+    /** From each delivery's publish and receipt (epoch micros, same order) and what the watch saw. */
+    static MachineStalls of(long[] published, long[] received, KernelThreadWatch kdamond) {
+        if (!kdamond.watching()) {
             return NONE;
         }
+        long[] tickMicros = kdamond.tickMicros();
         long slow = 0;
         long slowDuring = 0;
         long allDuring = 0;
