@@ -93,6 +93,12 @@ public final class DeliveryHttp extends AsyncProcessorSupport {
         client.start();
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("hukz-delivery-deadlines"));
         scheduler.setRemoveOnCancelPolicy(true);
+        // A tick that does nothing, due more often than the timeout: it is always the first task due, so an attempt's
+        // deadline never is when scheduled. The scheduler's thread is woken when a new first task is added — that
+        // was once per attempt whenever none was in flight (every attempt at a moderate rate: the bench's s3), a
+        // futex call on the thread sending it and a wake-up of this one. Now it wakes once per tick.
+        long tick = Math.max(1, Math.min(1000, timeoutMillis / 2));
+        scheduler.scheduleAtFixedRate(() -> { }, 0, tick, TimeUnit.MILLISECONDS);
         this.deadlines = scheduler;
     }
 

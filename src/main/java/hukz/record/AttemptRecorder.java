@@ -18,9 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The Java side of the record route (routes/record.camel.yaml), which commits attempt outcomes in batches, log
@@ -48,7 +46,7 @@ public final class AttemptRecorder implements CamelContextAware {
     private final Set<Long> unrecorded = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
     private volatile boolean reportedShutdownLoss;
-    private final BlockingQueue<Exchange> queue = new LinkedBlockingQueue<>(QUEUE_SIZE);
+    private final RecordQueue queue = new RecordQueue(QUEUE_SIZE);
     private volatile CamelContext context;
     private volatile ProducerTemplate producer;
 
@@ -70,7 +68,7 @@ public final class AttemptRecorder implements CamelContextAware {
     }
 
     /** seda:record's queue, bound as {@code recordQueue}: outcomes handed over and not yet taken into a batch. */
-    public BlockingQueue<Exchange> queue() {
+    public RecordQueue queue() {
         return queue;
     }
 

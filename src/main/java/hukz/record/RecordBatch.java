@@ -6,8 +6,6 @@ import org.apache.camel.Processor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The record route's batch (routes/record.camel.yaml): the outcome its consumer took from seda:record and those
@@ -29,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * else takes one of the machine's two cores (bench/README.md), and the less work each message costs, the sooner
  * the backlog of such a moment is gone. A log row may now wait up to 15 ms longer to be written.
  *
+ * <p>The linger is waited out in {@link RecordQueue#awaitSize}, not in a {@code poll} per outcome: outcomes that come
+ * meanwhile wake the consumer only when they fill the batch (at s3 a poll per outcome was one wake-up of this thread
+ * and one futex call on the HTTP client's I/O thread per attempt).
+ *
  * <p>Only the route's one consumer takes from the queue, so what is taken here is what it would have taken next.
  * Nothing is held between batches: a route reload or a shutdown finds every outcome not yet written in the queue.
  */
@@ -37,47 +39,34 @@ public final class RecordBatch implements Processor {
     public static final int MAX = 500;
     /** How long a batch that is not full waits for more outcomes after its first. */
     public static final Duration LINGER = Duration.ofMillis(20);
-    private final BlockingQueue<Exchange> queue;
+    private final RecordQueue queue;
     private final long lingerNanos;
 
-    public RecordBatch(BlockingQueue<Exchange> queue) {
+    public RecordBatch(RecordQueue queue) {
         this(queue, LINGER);
     }
 
-    RecordBatch(BlockingQueue<Exchange> queue, Duration linger) {
+    RecordBatch(RecordQueue queue, Duration linger) {
         this.queue = queue;
         this.lingerNanos = linger.toNanos();
     }
 
     @Override
     public void process(Exchange exchange) {
-        List<Object> batch = new ArrayList<>();
-        batch.add(exchange.getMessage().getBody());
         long until = System.nanoTime() + lingerNanos;
-        Exchange next;
-        while (batch.size() < MAX && (next = nextBefore(until)) != null) {
+        List<Exchange> taken = new ArrayList<>();
+        queue.drainTo(taken, MAX - 1);
+        if (taken.size() < MAX - 1) {
+            queue.awaitSize(MAX - 1 - taken.size(), until);
+            queue.drainTo(taken, MAX - 1 - taken.size());
+        }
+        List<Object> batch = new ArrayList<>(taken.size() + 1);
+        batch.add(exchange.getMessage().getBody());
+        for (Exchange next : taken) {
             batch.add(next.getMessage().getBody());
             // what the outcome's exchange was to do when done (none on hukz's routes today) is done with the batch
             next.getExchangeExtension().handoverCompletions(exchange);
         }
         exchange.getMessage().setBody(batch);
-    }
-
-    /** The next outcome waiting, or coming before {@code until}; null once that time is past (or at an interrupt: stopping). */
-    private Exchange nextBefore(long until) {
-        Exchange next = queue.poll();
-        if (next != null) {
-            return next;
-        }
-        long left = until - System.nanoTime();
-        if (left <= 0) {
-            return null;
-        }
-        try {
-            return queue.poll(left, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 }

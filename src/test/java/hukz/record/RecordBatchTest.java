@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /** The record route's batch: the outcome taken and what waits behind it, in order, never more than a statement takes. */
 class RecordBatchTest {
     private final CamelContext camel = new DefaultCamelContext();
-    private final LinkedBlockingQueue<Exchange> queue = new LinkedBlockingQueue<>();
+    private final RecordQueue queue = new RecordQueue(10_000);
     private final RecordBatch batch = new RecordBatch(queue);
 
     @AfterEach
@@ -87,6 +86,26 @@ class RecordBatchTest {
         later.join();
         assertThat(taken.getMessage().getBody(List.class)).hasSize(RecordBatch.MAX).startsWith("a", "b", "c0");
         assertThat(queue).hasSize(2);
+    }
+
+    @Test
+    void outcomesComingWithinTheLingerJoinTheBatchWhenItIsOver() throws Exception {
+        RecordBatch lingering = new RecordBatch(queue, Duration.ofMillis(500));
+        Exchange taken = outcome("a");
+        Thread later = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.add(outcome("b"));
+            queue.add(outcome("c"));
+        });
+        later.start();
+        lingering.process(taken);
+        later.join();
+        assertThat(taken.getMessage().getBody(List.class)).containsExactly("a", "b", "c");
+        assertThat(queue).isEmpty();
     }
 
     @Test
