@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hukz.Json;
 import hukz.attempt.DeliveryTask;
+import hukz.ingest.MessageIds;
 import hukz.store.AttemptRecord;
 import hukz.store.Delivery;
 import hukz.store.DeliveryStore;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.UUID;
 
 /** /deliveries, and the webhook actions that make deliveries: test, recover. */
 public final class DeliveryApi {
@@ -95,7 +95,7 @@ public final class DeliveryApi {
     public void test(Exchange exchange) {
         requests.user(exchange);
         Webhook w = webhooks.find(ApiRequest.id(exchange, "id")).orElseThrow(ApiException::notFound);
-        String messageId = "msg_" + UUID.randomUUID();
+        String messageId = MessageIds.next();
         String envelope = hukz.ingest.Envelope.build(messageId, "hukz.ping", "{\"ping\":true}".getBytes(), Instant.now());
         Delivery ping = new Delivery(0, Instant.now(), Instant.now(), w.id(), messageId, "hukz.ping", envelope,
                 Delivery.PENDING, 0, null, null, null);

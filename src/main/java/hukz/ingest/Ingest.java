@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Turns one NATS message into stored deliveries: match webhooks, build the envelope, store one pending
@@ -166,7 +165,7 @@ public final class Ingest {
             LOG.debug("no enabled webhook for the message on {}", subject);
             return null;
         }
-        String messageId = givenId == null ? "msg_" + UUID.randomUUID() : givenId;
+        String messageId = givenId == null ? MessageIds.next() : givenId;
         return new NewMessage(messageId, givenId != null, subject, Envelope.build(messageId, subject, data, now), webhooks);
     }
 }
