@@ -69,18 +69,12 @@ class RecordBatchTest {
     void anOutcomeComingWithinTheLingerJoinsTheBatch() throws Exception {
         RecordBatch lingering = new RecordBatch(queue, Duration.ofSeconds(30));
         Exchange taken = outcome("a");
-        Thread later = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
+        Thread later = addLater(() -> {
             queue.add(outcome("b"));
             for (int i = 0; i < RecordBatch.MAX; i++) {
                 queue.add(outcome("c" + i));
             }
         });
-        later.start();
         // the batch ends when it is full, not when the linger is over
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> lingering.process(taken));
         later.join();
@@ -92,16 +86,10 @@ class RecordBatchTest {
     void outcomesComingWithinTheLingerJoinTheBatchWhenItIsOver() throws Exception {
         RecordBatch lingering = new RecordBatch(queue, Duration.ofMillis(500));
         Exchange taken = outcome("a");
-        Thread later = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
+        Thread later = addLater(() -> {
             queue.add(outcome("b"));
             queue.add(outcome("c"));
         });
-        later.start();
         lingering.process(taken);
         later.join();
         assertThat(taken.getMessage().getBody(List.class)).containsExactly("a", "b", "c");
@@ -133,6 +121,20 @@ class RecordBatchTest {
         assertThat(waiting.getExchangeExtension().handoverCompletions()).as("moved to the batch").isNullOrEmpty();
         UnitOfWorkHelper.doneSynchronizations(taken, taken.getExchangeExtension().handoverCompletions());
         assertThat(done).hasValue(1);
+    }
+
+    /** Runs {@code adds} on a thread of its own 50 ms from now, while the batch lingers. */
+    private static Thread addLater(Runnable adds) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            adds.run();
+        });
+        t.start();
+        return t;
     }
 
     private Exchange outcome(Object body) {
