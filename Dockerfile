@@ -9,7 +9,7 @@ RUN mvn -q -B package -DskipTests
 FROM eclipse-temurin:17-jre
 WORKDIR /hukz
 COPY --from=build /src/target/hukz.jar target/hukz.jar
-COPY application.properties config.yml ./
+COPY application.properties config.yml jvm.options ./
 COPY routes routes
 EXPOSE 8000
-ENTRYPOINT ["java", "-Xms160m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=96m", "-XX:TieredStopAtLevel=1", "-jar", "target/hukz.jar"]
+ENTRYPOINT ["java", "@jvm.options", "-jar", "target/hukz.jar"]

@@ -12,7 +12,7 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   echo "bench: building target/hukz.jar"
   mvn -q -B package -DskipTests
 fi
-opts="-Xms160m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1"
+opts="@$root/jvm.options"
 for shape in routes one-exchange grouped plain-java; do
   # shellcheck disable=SC2086
   java $opts -cp target/hukz.jar bench/path-cost/PathCost.java "$shape" "${1:-100000}" 12 "${2:-32}" 2>&1 \

@@ -53,7 +53,7 @@ done
 cp -r "$root/routes" "$root/application.properties" "$work/"
 cd "$work"
 env -i PATH="$PATH" HOME="${HOME:-$work}" ${JAVA_HOME:+JAVA_HOME="$JAVA_HOME"} HUKZ_SERVER_PORT="$port" \
-  java -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ArchiveClassesAtExit="$work/hukz.jsa" "$@" \
+  java "@$root/jvm.options" -XX:ArchiveClassesAtExit="$work/hukz.jsa" "$@" \
   >"$work/start.log" 2>&1 &
 pid=$!
 

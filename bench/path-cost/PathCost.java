@@ -1,4 +1,5 @@
 import hukz.record.RecordBatch;
+import hukz.record.RecordQueue;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -213,7 +214,7 @@ public class PathCost {
     static Runnable camel(String shape, Line line, ExecutorService io) throws Exception {
         CamelContext camel = new DefaultCamelContext();
         camel.setStreamCaching(false);
-        LinkedBlockingQueue<Exchange> recordQueue = new LinkedBlockingQueue<>(100_000);
+        RecordQueue recordQueue = new RecordQueue(100_000);
         // the deliver route's beans, each doing the exchange work hukz's do (headers in, headers out) and nothing else
         Processor signedRequest = e -> {
             Task task = e.getMessage().getBody(Task.class);

@@ -1,5 +1,7 @@
 package hukz.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,8 +24,8 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --jfr                     record hukz with JFR (profile settings) into the run's folder
               --receipts                write each run's deliveries (publish and first receipt, epoch micros, and
                                         the path) into the run's folder, SYSTEM_SCENARIO_rN.receipts
-              --jvm-opts "..."          JVM options for both systems under test (default: run.sh's lean ones,
-                                        "-Xms160m -Xmx384m -XX:+UseSerialGC -XX:MetaspaceSize=96m -XX:TieredStopAtLevel=1"; "" = none)
+              --jvm-opts "..."          JVM options for both systems under test (default: the launcher's, from
+                                        ROOT/jvm.options, as run.sh starts hukz; "" = none)
               --receiver-jvm-opts "..." JVM options for the bench's receiver (default "-XX:TieredStopAtLevel=1
                                         -XX:+UseSerialGC": compiled once during its warm-up, never again while a
                                         system is measured; "" = the JVM's defaults)
@@ -35,9 +37,6 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
               --root DIR                the hukz project root (default: the current directory)
               --results DIR             where results go (default: ROOT/bench/results)
             """;
-
-    static final List<String> LAUNCHER_JVM_OPTS = List.of("-Xms160m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=96m",
-            "-XX:TieredStopAtLevel=1");
 
     /**
      * The receiver's JIT stops at C1. With C2 it went on compiling while systems were measured, whenever the requests
@@ -59,8 +58,7 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         Integer warmup = null;
         boolean jfr = false;
         boolean receipts = false;
-        // the launcher's (run.sh) options, so peak RSS is what a user gets; both systems run with them
-        List<String> jvmOpts = LAUNCHER_JVM_OPTS;
+        List<String> jvmOpts = null;
         List<String> receiverJvmOpts = RECEIVER_JVM_OPTS;
         Path root = Path.of("").toAbsolutePath();
         Path results = null;
@@ -107,9 +105,31 @@ record Options(List<String> scenarios, List<String> systems, int reps, boolean q
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        if (jvmOpts == null) {
+            // the launcher's (run.sh) options, so peak RSS is what a user gets; both systems run with them
+            jvmOpts = launcherJvmOpts(root.resolve("jvm.options"));
+        }
         return new Options(scenarios, systems, reps, quick, warmup != null ? warmup : quick ? 200 : 2000, jfr, receipts, jvmOpts,
                 receiverJvmOpts, root, jar, results != null ? results : root.resolve("bench/results"), timeout, stall,
                 inflight, syncCommit);
+    }
+
+    /**
+     * The options of a java @-file as the launcher reads this one: words separated by white space, "#" to the end of
+     * the line a comment (jvm.options has no quoted words). Read here rather than passed as "@file" so that the
+     * results record the options themselves.
+     */
+    static List<String> launcherJvmOpts(Path file) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                int comment = line.indexOf('#');
+                out.addAll(words(comment < 0 ? line : line.substring(0, comment)));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the launcher's JVM options: " + e.getMessage());
+        }
+        return List.copyOf(out);
     }
 
     /** Thrown for --help: usage goes to stdout and the exit code is 0. */
