@@ -8,9 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +16,9 @@ import java.util.Map;
  * (the survivor space), which no JDK tool shows. HotSpot names each object in an HPROF dump by its address, so
  * a dump taken without a collection ({@code jcmd PID GC.heap_dump -all FILE}) between two young collections, read
  * with the survivor space's bounds from {@code -Xlog:gc+heap=debug} ("from space ... [start, top, end)"), lists
- * what survived. Sizes are approximate (field bytes as the dump counts them, 16-byte headers, 4-byte references).
+ * what survived. Sizes are those of a heap with compressed references and class pointers (a heap under 32 GiB, the
+ * JVM's default there): 12-byte object headers, 16-byte array headers, 4-byte references, 8-byte alignment; the dump
+ * itself writes every reference in 8 bytes.
  * {@code java -cp bench/target/hukz-bench.jar hukz.bench.HeapRegion FILE.hprof START TOP [ROWS=30]}
  *
  * <p>Reads the HPROF 1.0.2 format as the JDK writes it (its {@code HEAP_DUMP_SEGMENT} records and their
@@ -27,7 +27,7 @@ import java.util.Map;
 public final class HeapRegion {
     private static final String[] PRIMITIVE_ARRAYS = {"", "", "", "", "boolean[]", "char[]", "float[]", "double[]",
             "byte[]", "short[]", "int[]", "long[]"};
-    /** Arrays of at least this many bytes are listed one by one, with their address. */
+    /** Arrays of at least this many bytes are also counted by type and size (buffers show up there). */
     private static final long LARGE_ARRAY_BYTES = 4096;
 
     private final DataInputStream in;
@@ -38,7 +38,12 @@ public final class HeapRegion {
     private final Map<Long, Long> classNames = new HashMap<>();
     /** class name -> {objects, bytes} */
     private final Map<String, long[]> byClass = new HashMap<>();
-    private final List<String> largeArrays = new ArrayList<>();
+    /** Instances in the range, per class id: {objects, the dump's field bytes}; sized once every class is known. */
+    private final Map<Long, long[]> instancesByClass = new HashMap<>();
+    /** Per class id: its superclass and the reference fields it declares, to size its instances. */
+    private final Map<Long, long[]> classLayouts = new HashMap<>();
+    /** "type, size" of large arrays -> how many */
+    private final Map<String, Long> largeArrays = new HashMap<>();
 
     private HeapRegion(InputStream dump, long start, long end) {
         this.in = new DataInputStream(new BufferedInputStream(dump, 1 << 20));
@@ -55,6 +60,7 @@ public final class HeapRegion {
         try (InputStream dump = Files.newInputStream(Path.of(args[0]))) {
             HeapRegion region = new HeapRegion(dump, Long.decode(args[1]), Long.decode(args[2]));
             region.read();
+            region.sizeInstances();
             region.print(rows);
         }
     }
@@ -66,8 +72,9 @@ public final class HeapRegion {
         byClass.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(rows)
                 .forEach(e -> System.out.printf("%,12d %,9d  %s%n", e.getValue()[1], e.getValue()[0], e.getKey().replace('/', '.')));
         if (!largeArrays.isEmpty()) {
-            System.out.println("arrays of " + LARGE_ARRAY_BYTES + " bytes or more:");
-            largeArrays.forEach(a -> System.out.println("  " + a));
+            System.out.println("arrays of " + LARGE_ARRAY_BYTES + " bytes or more, by type and size:");
+            largeArrays.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(rows)
+                    .forEach(e -> System.out.printf("%,9d  %s%n", e.getValue(), e.getKey()));
         }
     }
 
@@ -105,6 +112,30 @@ public final class HeapRegion {
         }
     }
 
+    /** Instances are sized at the end: a class's dump may come after its first instances. */
+    private void sizeInstances() {
+        instancesByClass.forEach((classId, sum) -> {
+            long fieldBytesEach = sum[1] / sum[0];
+            long bytesEach = align(12 + fieldBytesEach - (idSize - 4L) * referenceFields(classId));
+            long[] total = byClass.computeIfAbsent(className(classId), k -> new long[2]);
+            total[0] += sum[0];
+            total[1] += sum[0] * bytesEach;
+        });
+        instancesByClass.clear();
+    }
+
+    private long referenceFields(long classId) {
+        long fields = 0;
+        for (long[] layout = classLayouts.get(classId); layout != null; layout = classLayouts.get(layout[0])) {
+            fields += layout[1];
+        }
+        return fields;
+    }
+
+    private static long align(long bytes) {
+        return (bytes + 7) & ~7L;
+    }
+
     private void heapDump(long length) throws IOException {
         long read = 0;
         while (read < length) {
@@ -124,7 +155,11 @@ public final class HeapRegion {
     }
 
     private long classDump() throws IOException {
-        long read = skip(7L * idSize + 8);
+        long classId = id();
+        in.readInt();
+        long superId = id();
+        // class loader, signers, protection domain, two reserved, instance size
+        long read = idSize + 4L + idSize + skip(5L * idSize + 4);
         int constants = in.readUnsignedShort();
         read += 2;
         for (int i = 0; i < constants; i++) {
@@ -138,7 +173,15 @@ public final class HeapRegion {
             read += idSize + 1 + skip(typeSize(in.readUnsignedByte()));
         }
         int fields = in.readUnsignedShort();
-        return read + 2 + skip(fields * (idSize + 1L));
+        long references = 0;
+        for (int i = 0; i < fields; i++) {
+            id();
+            if (in.readUnsignedByte() == 2) {
+                references++;
+            }
+        }
+        classLayouts.put(classId, new long[] {superId, references});
+        return read + 2 + fields * (idSize + 1L);
     }
 
     private long instance() throws IOException {
@@ -147,7 +190,11 @@ public final class HeapRegion {
         long classId = id();
         int fieldBytes = in.readInt();
         skip(fieldBytes);
-        count(address, className(classId), 16 + fieldBytes / 2, false);
+        if (address >= start && address < end) {
+            long[] sum = instancesByClass.computeIfAbsent(classId, k -> new long[2]);
+            sum[0]++;
+            sum[1] += fieldBytes;
+        }
         return 2L * idSize + 8 + fieldBytes;
     }
 
@@ -157,7 +204,7 @@ public final class HeapRegion {
         int elements = in.readInt();
         long classId = id();
         skip((long) elements * idSize);
-        count(address, className(classId), 16 + 4L * elements, true);
+        countArray(address, className(classId), align(16 + 4L * elements));
         return 2L * idSize + 8 + (long) elements * idSize;
     }
 
@@ -168,19 +215,20 @@ public final class HeapRegion {
         int type = in.readUnsignedByte();
         long bytes = (long) elements * typeSize(type);
         skip(bytes);
-        count(address, PRIMITIVE_ARRAYS[type], 16 + bytes, true);
+        countArray(address, PRIMITIVE_ARRAYS[type], align(16 + bytes));
         return idSize + 9L + bytes;
     }
 
-    private void count(long address, String type, long bytes, boolean array) {
+    /** An array (instances are counted by class, see {@link #instance}). */
+    private void countArray(long address, String type, long bytes) {
         if (address < start || address >= end) {
             return;
         }
         long[] sum = byClass.computeIfAbsent(type, k -> new long[2]);
         sum[0]++;
         sum[1] += bytes;
-        if (array && bytes >= LARGE_ARRAY_BYTES) {
-            largeArrays.add(String.format("%s, %,d bytes, at 0x%x", type.replace('/', '.'), bytes, address));
+        if (bytes >= LARGE_ARRAY_BYTES) {
+            largeArrays.merge(String.format("%s of %,d bytes", type.replace('/', '.'), bytes), 1L, Long::sum);
         }
     }
 
