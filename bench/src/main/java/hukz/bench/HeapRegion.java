@@ -252,15 +252,9 @@ public final class HeapRegion {
         };
     }
 
+    /** Skips what is not read (the JDK's skipNBytes: all of it, or EOFException), and says how much. */
     private long skip(long bytes) throws IOException {
-        long left = bytes;
-        while (left > 0) {
-            long skipped = in.skip(left);
-            if (skipped <= 0) {
-                throw new EOFException();
-            }
-            left -= skipped;
-        }
+        in.skipNBytes(bytes);
         return bytes;
     }
 }
