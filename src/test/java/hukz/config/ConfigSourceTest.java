@@ -1,5 +1,7 @@
 package hukz.config;
 
+import hukz.support.Scratch;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class ConfigSourceTest {
 
     private static Path root(String name, String text) throws Exception {
-        Path dir = Files.createTempDirectory("hukz-config");
+        Path dir = Scratch.dir("config");
         Files.writeString(dir.resolve(name), text);
         return dir;
     }

@@ -1,6 +1,7 @@
 package hukz.config;
 
 import hukz.HukzService;
+import hukz.support.Scratch;
 import hukz.support.Sql;
 import hukz.support.TestHukz;
 import hukz.support.TestPostgres;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -52,13 +52,7 @@ class SchemaBeforeStartTest {
             // transaction (the schema still looks empty to Flyway, whose check cannot see it).
             blocker.setAutoCommit(false);
             st.execute("CREATE TABLE events (x int)");
-            created = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return HukzService.create(config, Files.createTempDirectory("hukz-test-data"));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            created = CompletableFuture.supplyAsync(() -> HukzService.create(config, Scratch.dir("data")));
             awaitMigrationWaitingOnLock(database);
             // Camel has had the time to load the routes (and would have started them had it not waited)
             Thread.sleep(1500);
@@ -89,7 +83,7 @@ class SchemaBeforeStartTest {
         // a table the first migration would create, committed: Flyway refuses a non-empty schema without its history
         Sql.execute(database, "CREATE TABLE events (x int)");
         HukzConfig config = config(database);
-        assertThatThrownBy(() -> HukzService.create(config, Files.createTempDirectory("hukz-test-data")))
+        assertThatThrownBy(() -> HukzService.create(config, Scratch.dir("data")))
                 .hasMessageContaining("no schema history table");
         assertThat(listening(config.serverPort())).isFalse();
     }

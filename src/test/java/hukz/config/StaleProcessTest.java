@@ -1,5 +1,7 @@
 package hukz.config;
 
+import hukz.support.Scratch;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -13,7 +15,7 @@ class StaleProcessTest {
 
     @Test
     void stopsTheServerAPreviousRunLeftOnTheSameData() throws Exception {
-        Path data = Files.createTempDirectory("hukz-stale");
+        Path data = Scratch.dir("stale");
         Path store = data.resolve("nats");
         Process orphan = new ProcessBuilder(EmbeddedNatsServer.findBinary(), "-a", "127.0.0.1", "-p", "-1", "-js", "-sd",
                 store.toAbsolutePath().toString()).start();
@@ -31,7 +33,7 @@ class StaleProcessTest {
 
     @Test
     void leavesAnUnrelatedProcessAlone() throws Exception {
-        Path data = Files.createTempDirectory("hukz-stale");
+        Path data = Scratch.dir("stale");
         Process other = new ProcessBuilder("sleep", "30").start();
         try {
             Files.writeString(data.resolve("nats-server.pid"), other.pid() + "\n");

@@ -6,6 +6,7 @@ import hukz.config.HukzBeans;
 import hukz.config.HukzConfig;
 import hukz.config.Infrastructure;
 import hukz.store.Db;
+import hukz.support.Scratch;
 import hukz.support.TestHukz;
 import hukz.support.TestPostgres;
 import org.apache.camel.CamelContext;
@@ -65,7 +66,7 @@ abstract class RouteTestSupport extends CamelTestSupport {
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
-        infrastructure = Infrastructure.start(config, Files.createTempDirectory("hukz-route-test"));
+        infrastructure = Infrastructure.start(config, Scratch.dir("route-test"));
         db = new Db(infrastructure.dataSource());
         HukzBeans.bind(BeanSink.of(context, onStop), config, infrastructure.dataSource(), infrastructure.nats());
         for (String file : routeFiles()) {

@@ -4,6 +4,7 @@ import hukz.support.Api;
 import hukz.support.HukzProcess;
 import hukz.support.NatsPublisher;
 import hukz.support.Receiver;
+import hukz.support.Scratch;
 import hukz.support.TestHukz;
 import hukz.support.TestNats;
 import hukz.support.TestPostgres;
@@ -98,7 +99,7 @@ class SecretsNeverLeakTest {
     }
 
     private static String runToExit(Map<String, String> config) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("hukz-bad-config", ".log");
+        Path log = Scratch.file("bad-config", ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
                 .redirectErrorStream(true).redirectOutput(log.toFile());

@@ -7,8 +7,6 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Level;
 
@@ -29,12 +27,7 @@ public final class Browser {
     }
 
     public static ChromeDriver start(int width, int height) {
-        Path profile;
-        try {
-            profile = Files.createTempDirectory("hukz-chromium");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path profile = Scratch.dir("chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

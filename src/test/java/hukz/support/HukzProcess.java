@@ -50,8 +50,9 @@ public final class HukzProcess implements AutoCloseable {
      */
     public static HukzProcess start(Map<String, String> config, Path directory, int port, Duration readyWithin) {
         try {
-            Path log = Files.createTempFile("hukz-process", ".log");
-            ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
+            Path log = Scratch.file("process", ".log");
+            ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", Scratch.vertxCacheOption(),
+                            "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -76,7 +77,7 @@ public final class HukzProcess implements AutoCloseable {
     public static Path workingDirectory() {
         try {
             Path project = Path.of(System.getProperty("user.dir"));
-            Path dir = Files.createTempDirectory("hukz-process-cwd");
+            Path dir = Scratch.dir("process-cwd");
             Files.copy(project.resolve("application.properties"), dir.resolve("application.properties"));
             Path routes = Files.createDirectory(dir.resolve("routes"));
             try (Stream<Path> files = Files.list(project.resolve("routes"))) {
@@ -97,8 +98,9 @@ public final class HukzProcess implements AutoCloseable {
     /** Runs hukz with this configuration until it exits by itself (at most {@code limit}; then it is killed). */
     public static Exit runUntilExit(Map<String, String> config, java.time.Duration limit) {
         try {
-            Path log = Files.createTempFile("hukz-process", ".log");
-            ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
+            Path log = Scratch.file("process", ".log");
+            ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", Scratch.vertxCacheOption(),
+                            "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
                     .directory(workingDirectory().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

@@ -27,9 +27,9 @@ public final class JavaProcess implements AutoCloseable {
 
     public static JavaProcess start(String mainClass, String... args) {
         try {
-            Path output = Files.createTempFile("hukz-java-process", ".out");
+            Path output = Scratch.file("java-process", ".out");
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m", "-cp", System.getProperty("java.class.path"), mainClass));
+                    "-Xmx128m", Scratch.vertxCacheOption(), "-cp", System.getProperty("java.class.path"), mainClass));
             command.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             pb.environment().keySet().removeIf(name -> name.toUpperCase(java.util.Locale.ROOT).startsWith("HUKZ_"));

@@ -5,7 +5,6 @@ import hukz.config.HukzConfig;
 import org.apache.camel.CamelContext;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,7 +57,7 @@ public final class TestHukz implements AutoCloseable {
     public static TestHukz startWith(Map<String, String> raw) {
         HukzConfig config = HukzConfig.from(raw);
         try {
-            Path data = Files.createTempDirectory("hukz-test-data");
+            Path data = Scratch.dir("data");
             HukzService service = HukzService.create(config, data);
             TestHukz hukz = new TestHukz(service, raw, raw.get("database_name"), config.serverPort());
             try {

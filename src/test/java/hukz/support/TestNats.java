@@ -51,7 +51,7 @@ public final class TestNats implements AutoCloseable {
         }
         try {
             int port = freePort();
-            Path store = Files.createTempDirectory("hukz-test-nats");
+            Path store = Scratch.dir("nats");
             java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(binary, "-a", "127.0.0.1",
                     "-p", String.valueOf(port), "-js", "-sd", store.toString()));
             command.addAll(java.util.List.of(extraArgs));
@@ -75,7 +75,7 @@ public final class TestNats implements AutoCloseable {
     /** A nats-server configuration file with these lines, for options that have no command-line flag. */
     public static String configFile(String lines) {
         try {
-            Path conf = Files.createTempFile("hukz-test-nats", ".conf");
+            Path conf = Scratch.file("nats", ".conf");
             Files.writeString(conf, lines);
             return conf.toString();
         } catch (IOException e) {
