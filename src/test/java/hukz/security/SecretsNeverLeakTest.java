@@ -101,7 +101,7 @@ class SecretsNeverLeakTest {
     private static String runToExit(Map<String, String> config) throws IOException, InterruptedException {
         Path log = Scratch.file("bad-config", ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
+                Scratch.vertxCacheOption(), "-cp", System.getProperty("java.class.path"), "hukz.Hukz")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         config.forEach((k, v) -> pb.environment().put("HUKZ_" + k.toUpperCase(), v));
         Process p = pb.start();

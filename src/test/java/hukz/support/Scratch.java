@@ -28,11 +28,6 @@ public final class Scratch {
         }
     }
 
-    /** The directory everything here lives in. */
-    public static Path root() {
-        return ROOT;
-    }
-
     /** A new, empty directory whose name starts with {@code prefix}. */
     public static Path dir(String prefix) {
         try {
